@@ -5,6 +5,7 @@ let package = Package(
   name: "bgmd",
   platforms: [.macOS(.v13)],
   products: [
+    .library(name: "Randomness", targets: ["Randomness"]),
     .library(name: "ExactArithmetic", targets: ["ExactArithmetic"]),
     .library(name: "BGMD", targets: ["BGMD"]),
     .library(name: "ClaimCheck", targets: ["ClaimCheck"]),
@@ -22,6 +23,9 @@ let package = Package(
       pkgConfig: "gmp",
       providers: [.apt(["libgmp-dev"]), .brew(["gmp"])]
     ),
+    // Seeded generators and draws from raw 64-bit words, shared by every
+    // module that draws (the algorithms and the claim engine).
+    .target(name: "Randomness"),
     .target(
       name: "ExactArithmetic",
       dependencies: [
@@ -32,13 +36,13 @@ let package = Package(
     .target(
       name: "BGMD",
       dependencies: [
-        "ExactArithmetic",
+        "ExactArithmetic", "Randomness",
         .product(name: "RealModule", package: "swift-numerics"),
       ]
     ),
     .target(
       name: "ClaimCheck",
-      dependencies: ["ExactArithmetic"]
+      dependencies: ["ExactArithmetic", "Randomness"]
     ),
     .target(
       name: "BGMDClaims",
@@ -47,13 +51,14 @@ let package = Package(
     .executableTarget(
       name: "bgmd",
       dependencies: [
-        "BGMD", "BGMDClaims", "ClaimCheck", "ExactArithmetic",
+        "BGMD", "BGMDClaims", "ClaimCheck", "ExactArithmetic", "Randomness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
     .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
-    .testTarget(name: "BGMDTests", dependencies: ["BGMD", "ExactArithmetic"]),
-    .testTarget(name: "ClaimCheckTests", dependencies: ["ClaimCheck", "ExactArithmetic"]),
+    .testTarget(name: "BGMDTests", dependencies: ["BGMD", "ExactArithmetic", "Randomness"]),
+    .testTarget(name: "ClaimCheckTests", dependencies: ["ClaimCheck", "ExactArithmetic", "Randomness"]),
     .testTarget(
       name: "BGMDClaimsTests",
       dependencies: ["BGMDClaims", "BGMD", "ClaimCheck", "ExactArithmetic"]

@@ -1,0 +1,80 @@
+/// How good a geometric median is, proven: `lowerBound ≤ min g ≤ objective`
+/// for the Fermat–Weber objective g(z) = Σ wᵢ‖z − xᵢ‖, so the returned point
+/// is within relative accuracy `epsilon = (objective − lowerBound) / lowerBound`
+/// of optimal (`epsilon = 0` when `objective == 0`).
+public struct GeometricMedianCertificate: Sendable, Codable, Equatable {
+  /// g at the returned point.
+  public var objective: Double
+  /// A proven lower bound on min g (from the dual of the Fermat–Weber problem).
+  public var lowerBound: Double
+  /// The proven relative accuracy (objective − lowerBound) / lowerBound.
+  public var epsilon: Double
+  /// Iterations run.
+  public var iterations: Int
+  /// Whether the requested accuracy was reached (false: best iterate returned).
+  public var converged: Bool
+
+  public init(objective: Double, lowerBound: Double, epsilon: Double, iterations: Int, converged: Bool) {
+    self.objective = objective
+    self.lowerBound = lowerBound
+    self.epsilon = epsilon
+    self.iterations = iterations
+    self.converged = converged
+  }
+}
+
+/// The output of one aggregation call.
+public struct AggregationResult<Element: Scalar>: Sendable {
+  /// The aggregate vector (length d of the input).
+  public var vector: [Element]
+  /// For geometric-median rules: the accuracy certificate.
+  public var certificate: GeometricMedianCertificate?
+  /// Rows left out as corrupt (non-finite entries), in increasing order.
+  public var excludedRows: [Int]
+  /// For block rules: the selected coordinates, in increasing order.
+  public var block: [Int]?
+
+  public init(vector: [Element], certificate: GeometricMedianCertificate? = nil,
+              excludedRows: [Int] = [], block: [Int]? = nil) {
+    self.vector = vector
+    self.certificate = certificate
+    self.excludedRows = excludedRows
+    self.block = block
+  }
+}
+
+/// An aggregation rule: b vectors in ℝ^d (the rows of a matrix) to one.
+///
+/// Rules that need no square root (mean, coordinate median, trimmed mean, an
+/// injected exact rule) conform for every `Scalar`, so Algorithm 1 can run in
+/// ℚ; rules that need one (geometric median, Krum's distances are squared and
+/// need none) conform where `Element: Real`.
+public protocol AggregationRule<Element>: Sendable {
+  associatedtype Element: Scalar
+  /// The rule's id as used on the command line and in reports
+  /// (`mean`, `coordinate-median`, `trimmed-mean`, `krum`,
+  /// `geometric-median`, `block-gm`).
+  var name: String { get }
+  /// Aggregates the rows of `rows`. Randomised rules draw from `rng` only.
+  /// - Throws: `ShapeError` for shapes the rule cannot take, and
+  ///   `AggregationError` when too many rows are non-finite.
+  func aggregate(_ rows: Matrix<Element>, using rng: inout some RandomNumberGenerator) throws
+    -> AggregationResult<Element>
+}
+
+/// Why an aggregation could not be computed.
+public enum AggregationError: Error, Equatable, CustomStringConvertible, Sendable {
+  /// More rows are non-finite than the rule tolerates.
+  case tooManyNonFiniteRows(rule: String, nonFinite: Int, rows: Int, tolerated: Int)
+  /// A parameter out of its range (e.g. trimming β ≥ 1/2, Krum's f too large).
+  case invalidParameter(rule: String, parameter: String, value: String, expected: String)
+
+  public var description: String {
+    switch self {
+    case let .tooManyNonFiniteRows(rule, nonFinite, rows, tolerated):
+      return "\(rule): \(nonFinite) of \(rows) rows are non-finite; the rule tolerates at most \(tolerated)"
+    case let .invalidParameter(rule, parameter, value, expected):
+      return "\(rule): \(parameter) = \(value); expected \(expected)"
+    }
+  }
+}
