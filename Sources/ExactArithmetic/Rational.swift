@@ -108,6 +108,12 @@ public struct Rational: @unchecked Sendable {
     self = exact
   }
 
+  /// The exact value of `value`, which must be finite.
+  /// - Precondition: `value.isFinite`.
+  public init(_ value: Float) {
+    self.init(Double(value))
+  }
+
   // MARK: Parts
 
   /// Whether the value is an integer (denominator 1).
