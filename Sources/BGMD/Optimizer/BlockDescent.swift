@@ -1,0 +1,276 @@
+import RealModule
+
+/// What one iteration of Algorithm 1 did, as far as `RecordLevel` asks.
+public struct StepRecord<Element: Scalar>: Sendable {
+  /// t, counting from 0.
+  public var iteration: Int
+  /// The slots that held honest rows this iteration (𝔾_t), increasing.
+  public var goodRows: [Int]
+  /// x_t, the iterate the rows were computed at (`summary` and up).
+  public var iterate: [Element]?
+  /// The selected coordinates (nil for `.all`).
+  public var block: [Int]?
+  /// The rule's certificate, for geometric-median rules.
+  public var certificate: GeometricMedianCertificate?
+  /// Rows the rule excluded as non-finite.
+  public var excludedRows: [Int]
+  /// ‖C_k(G)‖²_F / ‖G‖²_F for the augmented G (1 for `.all`; 1 when G = 0):
+  /// the fraction of the augmented rows' energy the block kept, the measured
+  /// ξ of Lemma 1.
+  public var retainedFraction: Double
+  /// G_t as received (after corruption, before scaling and memory) (`full`).
+  public var rows: Matrix<Element>?
+  /// γG_t + memory, the matrix Algorithm 2 selects from (`full`).
+  public var augmentedRows: Matrix<Element>?
+  /// M_t = augmented − C_k(augmented), the residual kept for later (`full`).
+  public var residual: Matrix<Element>?
+  /// g̃_t in ℝ^d (`full`).
+  public var aggregate: [Element]?
+}
+
+/// Algorithm 1 of the paper (BGMD) with its memory variants, any block
+/// selection and any aggregation rule. SGD, CMD and GMD are configurations:
+/// `.all` coordinates with the mean, coordinate median or geometric median.
+///
+/// One iteration, with G ∈ ℝ^{b×d} the rows received at x_t:
+/// 1. augment: G ← γG + m̂_t (`averaged`: m̂_t added to every row;
+///    `per-row`: row i gets its own residual M_{t−1}[i,:]; `none`: nothing);
+/// 2. select a block B of k columns of the augmented G (Algorithm 2);
+/// 3. aggregate the b × k block with the rule: g̃_t ∈ ℝ^d, zero off B;
+/// 4. keep the residual M_t = G − C_k(G) (the columns off B) and update
+///    the memory: m̂_{t+1} = (1/b) Σᵢ M_t[i,:] (`averaged`), or M_t itself
+///    (`per-row`);
+/// 5. x_{t+1} = x_t − g̃_t (or the authors' momentum/Adam on g̃/γ).
+///
+/// Generic over `Scalar`: with a rule that needs no square root (or an
+/// injected exact rule) the whole run is exact in `Rational`.
+///
+/// - Complexity: per iteration O(b·d) plus the selection and the rule's cost
+///   on b × k.
+public struct BlockDescent<Rule: AggregationRule>: Sendable {
+  public typealias Element = Rule.Element
+
+  /// The configuration (γ, memory, block, update, record level).
+  public let configuration: OptimizerConfiguration<Element>
+  /// The aggregation rule applied to the selected block.
+  public let rule: Rule
+  /// b, the number of rows per iteration.
+  public let batchCount: Int
+  /// x_t.
+  public private(set) var iterate: [Element]
+  /// t, the number of iterations done.
+  public private(set) var iteration: Int = 0
+  /// m̂_t for `averaged` (length d; zero at start), empty otherwise.
+  public private(set) var averagedMemory: [Element]
+  /// M_{t−1} for `per-row` (b × d; zero at start), nil otherwise.
+  public private(set) var rowMemory: Matrix<Element>?
+  /// The momentum buffer or Adam's first moment (length d), when used.
+  public private(set) var firstMoment: [Element]
+  /// Adam's second moment (length d), when used.
+  public private(set) var secondMoment: [Element]
+
+  /// An optimizer at x_0 = `initialIterate` with zero memory.
+  /// - Throws: `ShapeError` when b < 1, d < 1 or the block size does not fit d.
+  public init(initialIterate: [Element], batchCount: Int, rule: Rule,
+              configuration: OptimizerConfiguration<Element>) throws {
+    let d = initialIterate.count
+    guard batchCount >= 1 else { throw ShapeError.noRows }
+    guard d >= 1 else { throw ShapeError.dimensionMismatch(what: "the initial iterate", expected: 1, found: 0) }
+    _ = try configuration.block.blockSize(dimension: d)
+    self.configuration = configuration
+    self.rule = rule
+    self.batchCount = batchCount
+    self.iterate = initialIterate
+    self.averagedMemory = configuration.memory == .averaged ? Array(repeating: .zero, count: d) : []
+    self.rowMemory = configuration.memory == .perRow
+      ? Matrix(rows: batchCount, columns: d, repeating: .zero) : nil
+    switch configuration.update {
+    case .plain:
+      firstMoment = []
+      secondMoment = []
+    case .momentum:
+      firstMoment = Array(repeating: .zero, count: d)
+      secondMoment = []
+    case .adam:
+      firstMoment = Array(repeating: .zero, count: d)
+      secondMoment = Array(repeating: .zero, count: d)
+    }
+  }
+
+  /// d, the dimension.
+  public var dimension: Int { iterate.count }
+
+  /// m_t as the claims read it: the averaged memory, or the mean of the
+  /// per-row memory over the given rows (all rows when `rows` is nil), or
+  /// zero without memory.
+  public func memoryMean(over rows: [Int]? = nil) -> [Element] {
+    switch configuration.memory {
+    case .averaged:
+      return averagedMemory
+    case .none:
+      return Array(repeating: .zero, count: dimension)
+    case .perRow:
+      guard let memory = rowMemory else { return Array(repeating: .zero, count: dimension) }
+      return columnMeans(memory, rows: rows ?? Array(0..<batchCount))
+    }
+  }
+
+  /// Runs one iteration on the rows received at the current iterate.
+  ///
+  /// - Parameters:
+  ///   - rows: G_t (b × d), corrupt rows already in place.
+  ///   - goodRows: the honest slots 𝔾_t (for the record; the algorithm does
+  ///     not know them).
+  ///   - rng: the source of the selection's randomness.
+  /// - Throws: `ShapeError` for a wrong shape; whatever the rule throws.
+  public mutating func step(rows: Matrix<Element>, goodRows: [Int],
+                            using rng: inout some RandomNumberGenerator) throws -> StepRecord<Element> {
+    let d = dimension
+    guard rows.rows == batchCount else {
+      throw ShapeError.dimensionMismatch(what: "the number of rows", expected: batchCount, found: rows.rows)
+    }
+    guard rows.columns == d else {
+      throw ShapeError.dimensionMismatch(what: "each row", expected: d, found: rows.columns)
+    }
+    let level = configuration.record
+    let x = iterate
+
+    // 1. Memory augmentation: G ← γG + memory.
+    var augmented = rows
+    let gamma = configuration.stepSize
+    for index in augmented.storage.indices { augmented.storage[index] *= gamma }
+    switch configuration.memory {
+    case .averaged:
+      for i in 0..<batchCount {
+        let base = i * d
+        for j in 0..<d { augmented.storage[base + j] += averagedMemory[j] }
+      }
+    case .perRow:
+      if let memory = rowMemory {
+        for index in augmented.storage.indices { augmented.storage[index] += memory.storage[index] }
+      }
+    case .none:
+      break
+    }
+
+    // 2–3. Selection and aggregation.
+    var aggregate: [Element]
+    var block: [Int]? = nil
+    var residual: Matrix<Element>? = nil
+    let result: AggregationResult<Element>
+    var retained = 1.0
+    if let k = try configuration.block.blockSize(dimension: d), let reading = configuration.block.reading {
+      let chosen = try selectBlock(augmented, k: k, reading: reading, using: &rng)
+      result = try rule.aggregate(augmented.gatherColumns(chosen), using: &rng)
+      aggregate = Array(repeating: .zero, count: d)
+      for (t, j) in chosen.enumerated() { aggregate[j] = result.vector[t] }
+      // 4. Residual: the columns off the block.
+      var off = augmented
+      let zeros = Matrix<Element>(rows: batchCount, columns: chosen.count, repeating: .zero)
+      off.scatterColumns(chosen, from: zeros)
+      retained = retainedFraction(total: augmented, residual: off)
+      residual = off
+      block = chosen
+    } else {
+      result = try rule.aggregate(augmented, using: &rng)
+      aggregate = result.vector
+    }
+    guard aggregate.count == d else {
+      throw ShapeError.dimensionMismatch(what: "the rule's aggregate", expected: d, found: aggregate.count)
+    }
+
+    // 4. Memory update.
+    switch configuration.memory {
+    case .averaged:
+      averagedMemory = residual.map { columnMeans($0, rows: Array(0..<batchCount)) }
+        ?? Array(repeating: .zero, count: d)
+    case .perRow:
+      rowMemory = residual ?? Matrix(rows: batchCount, columns: d, repeating: .zero)
+    case .none:
+      break
+    }
+
+    // 5. Update.
+    applyUpdate(aggregate)
+    iteration += 1
+
+    var record = StepRecord<Element>(
+      iteration: iteration - 1, goodRows: goodRows, iterate: nil, block: block,
+      certificate: result.certificate, excludedRows: result.excludedRows, retainedFraction: retained)
+    if level >= .summary { record.iterate = x }
+    if level >= .full {
+      record.rows = rows
+      record.augmentedRows = augmented
+      record.residual = residual ?? Matrix(rows: batchCount, columns: d, repeating: .zero)
+      record.aggregate = aggregate
+    }
+    return record
+  }
+
+  private mutating func applyUpdate(_ aggregate: [Element]) {
+    switch configuration.update {
+    case .plain:
+      for j in iterate.indices { iterate[j] -= aggregate[j] }
+    case let .momentum(beta, nesterov):
+      // g = g̃/γ; v ← βv + g; step = γ(g + βv) (Nesterov) or γv.
+      let gamma = configuration.stepSize
+      let b = Element(approximating: beta)
+      for j in iterate.indices {
+        let g = aggregate[j] / gamma
+        firstMoment[j] = b * firstMoment[j] + g
+        let direction = nesterov ? g + b * firstMoment[j] : firstMoment[j]
+        iterate[j] -= gamma * direction
+      }
+    case let .adam(beta1, beta2, epsilon):
+      let gamma = configuration.stepSize.doubleValue
+      let t = Double(iteration + 1)
+      let correction1 = 1 - pow(beta1, t)
+      let correction2 = 1 - pow(beta2, t)
+      let b1 = Element(approximating: beta1)
+      let b2 = Element(approximating: beta2)
+      let one = Element(approximating: 1)
+      for j in iterate.indices {
+        let g = aggregate[j] / configuration.stepSize
+        firstMoment[j] = b1 * firstMoment[j] + (one - b1) * g
+        secondMoment[j] = b2 * secondMoment[j] + (one - b2) * g * g
+        let mHat = firstMoment[j].doubleValue / correction1
+        let vHat = secondMoment[j].doubleValue / correction2
+        iterate[j] -= Element(approximating: gamma * mHat / (vHat.squareRoot() + epsilon))
+      }
+    }
+  }
+}
+
+/// The mean of the given rows of `matrix`, column by column.
+func columnMeans<T: Scalar>(_ matrix: Matrix<T>, rows: [Int]) -> [T] {
+  var sums = Array(repeating: T.zero, count: matrix.columns)
+  guard !rows.isEmpty else { return sums }
+  for i in rows {
+    let base = i * matrix.columns
+    for j in 0..<matrix.columns { sums[j] += matrix.storage[base + j] }
+  }
+  let count = T(approximating: Double(rows.count))
+  return sums.map { $0 / count }
+}
+
+/// ‖total − residual‖²_F / ‖total‖²_F in `Double` (1 when total = 0).
+func retainedFraction<T: Scalar>(total: Matrix<T>, residual: Matrix<T>) -> Double {
+  var all = 0.0
+  var off = 0.0
+  for index in total.storage.indices {
+    let a = total.storage[index].doubleValue
+    let r = residual.storage[index].doubleValue
+    all += a * a
+    off += r * r
+  }
+  guard all > 0, all.isFinite else { return all == 0 ? 1 : .nan }
+  return (all - off) / all
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
+#endif
