@@ -1,0 +1,114 @@
+import Randomness
+
+/// Independent random streams of one training run, all split from one seed,
+/// so that a clean run and a corrupted run with the same seed draw the same
+/// honest noise, the same schedule and the same selections as far as their
+/// paths agree.
+public struct TrainingStreams: Sendable {
+  /// The stochastic-gradient oracle's draws (mini-batches, noise).
+  public var oracle: Xoshiro256
+  /// The corruption schedule's draws (which slots are bad).
+  public var schedule: Xoshiro256
+  /// The adversary's draws.
+  public var adversary: Xoshiro256
+  /// Algorithm 2's draws (block selection) and randomised rules.
+  public var selection: Xoshiro256
+
+  /// The four streams of `seed`.
+  public init(seed: UInt64) {
+    oracle = Xoshiro256(seed: seed, stream: 1)
+    schedule = Xoshiro256(seed: seed, stream: 2)
+    adversary = Xoshiro256(seed: seed, stream: 3)
+    selection = Xoshiro256(seed: seed, stream: 4)
+  }
+}
+
+/// Everything the adversary of Definition 1 sees at iteration t: the honest
+/// rows of every slot, the slots it controls, and the optimizer itself (its
+/// iterate, its memory, its configuration — selection rule included, not its
+/// future random draws).
+public struct TrainingView<Rule: AggregationRule>: Sendable {
+  /// t.
+  public var iteration: Int
+  /// The honest rows g_i(x_t) of all b slots.
+  public var honestRows: Matrix<Rule.Element>
+  /// The slots whose rows the adversary replaces, increasing.
+  public var badSlots: [Int]
+  /// The optimizer before the step (iterate x_t, memory, configuration).
+  public var optimizer: BlockDescent<Rule>
+}
+
+/// A training loop around Algorithm 1: at each iteration the oracle gives b
+/// honest rows at x_t, the schedule names the bad slots, the adversary
+/// replaces their rows, and the optimizer steps.
+public struct TrainingLoop<Rule: AggregationRule>: Sendable {
+  public typealias Element = Rule.Element
+  /// Honest rows (b × d) at the iterate for iteration t.
+  public typealias Oracle = @Sendable ([Element], Int, inout Xoshiro256) throws -> Matrix<Element>
+  /// The bad slots at iteration t (any subset of 0..<b).
+  public typealias Schedule = @Sendable (Int, inout Xoshiro256) -> [Int]
+  /// One replacement row per bad slot, in the order of `badSlots`.
+  public typealias AdversaryFunction = @Sendable (TrainingView<Rule>, inout Xoshiro256) throws -> [[Element]]
+
+  /// The stochastic gradient oracle.
+  public var oracle: Oracle
+  /// The corruption schedule (no slots: a clean run).
+  public var schedule: Schedule
+  /// The adversary (ignored when the schedule names no slots).
+  public var adversary: AdversaryFunction
+
+  public init(oracle: @escaping Oracle,
+              schedule: @escaping Schedule = { _, _ in [] },
+              adversary: @escaping AdversaryFunction = { view, _ in view.badSlots.map { Array(view.honestRows.row($0)) } }) {
+    self.oracle = oracle
+    self.schedule = schedule
+    self.adversary = adversary
+  }
+
+  /// Runs `iterations` steps of `optimizer` and returns the records.
+  ///
+  /// - Parameters:
+  ///   - observe: called after each step with its record and the optimizer
+  ///     (for progress and curves); return false to stop early.
+  /// - Throws: `ShapeError` when the oracle or the adversary returns a wrong
+  ///   shape or a slot outside 0..<b; whatever the rule throws.
+  public func run(
+    _ optimizer: inout BlockDescent<Rule>, iterations: Int, streams: inout TrainingStreams,
+    observe: (StepRecord<Element>, BlockDescent<Rule>) -> Bool = { _, _ in true }
+  ) throws -> [StepRecord<Element>] {
+    var records: [StepRecord<Element>] = []
+    records.reserveCapacity(iterations)
+    let b = optimizer.batchCount
+    let d = optimizer.dimension
+    for t in 0..<iterations {
+      let honest = try oracle(optimizer.iterate, t, &streams.oracle)
+      guard honest.rows == b, honest.columns == d else {
+        throw ShapeError.dimensionMismatch(what: "the oracle's rows (b·d)", expected: b * d, found: honest.rows * honest.columns)
+      }
+      let bad = Array(Set(schedule(t, &streams.schedule))).sorted()
+      guard bad.allSatisfy({ $0 >= 0 && $0 < b }) else {
+        throw ShapeError.dimensionMismatch(what: "a bad slot index", expected: b, found: bad.last ?? -1)
+      }
+      var rows = honest
+      if !bad.isEmpty {
+        let view = TrainingView(iteration: t, honestRows: honest, badSlots: bad, optimizer: optimizer)
+        let replacements = try adversary(view, &streams.adversary)
+        guard replacements.count == bad.count else {
+          throw ShapeError.dimensionMismatch(what: "the adversary's rows", expected: bad.count, found: replacements.count)
+        }
+        for (slot, row) in zip(bad, replacements) {
+          guard row.count == d else {
+            throw ShapeError.dimensionMismatch(what: "an adversary row", expected: d, found: row.count)
+          }
+          rows.setRow(slot, row)
+        }
+      }
+      let badSet = Set(bad)
+      let good = (0..<b).filter { !badSet.contains($0) }
+      let record = try optimizer.step(rows: rows, goodRows: good, using: &streams.selection)
+      records.append(record)
+      if !observe(record, optimizer) { break }
+    }
+    return records
+  }
+}
