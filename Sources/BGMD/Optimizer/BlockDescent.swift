@@ -45,6 +45,12 @@ public struct StepRecord<Element: Scalar>: Sendable {
 /// Generic over `Scalar`: with a rule that needs no square root (or an
 /// injected exact rule) the whole run is exact in `Rational`.
 ///
+/// Non-finite rows (NaN, ±∞ after augmentation) are treated as corrupt by
+/// the block step: they are left out of Algorithm 2's scores and their
+/// residual is zero (so the memory stays finite); the rule still receives
+/// them and excludes them (robust rules) or propagates them (the mean).
+/// Algorithm 1 as printed does not say what to do with them.
+///
 /// - Complexity: per iteration O(b·d) plus the selection and the rule's cost
 ///   on b × k.
 public struct BlockDescent<Rule: AggregationRule>: Sendable {
@@ -160,12 +166,18 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
     let result: AggregationResult<Element>
     var retained = 1.0
     if let k = try configuration.block.blockSize(dimension: d), let reading = configuration.block.reading {
-      let chosen = try selectBlock(augmented, k: k, reading: reading, using: &rng)
+      // Rows with a non-finite entry are what a faulty worker sends: they
+      // take no part in the selection's scores and leave no residual (the
+      // rule sees them and excludes or propagates them as it documents).
+      let nonFinite = (0..<batchCount).filter { i in !augmented.row(i).allSatisfy { $0.isFinite } }
+      var scored = augmented
+      for i in nonFinite { scored.setRow(i, repeatElement(Element.zero, count: d)) }
+      let chosen = try selectBlock(scored, k: k, reading: reading, using: &rng)
       result = try rule.aggregate(augmented.gatherColumns(chosen), using: &rng)
       aggregate = Array(repeating: .zero, count: d)
       for (t, j) in chosen.enumerated() { aggregate[j] = result.vector[t] }
       // 4. Residual: the columns off the block.
-      var off = augmented
+      var off = scored
       let zeros = Matrix<Element>(rows: batchCount, columns: chosen.count, repeating: .zero)
       off.scatterColumns(chosen, from: zeros)
       retained = retainedFraction(total: augmented, residual: off)
