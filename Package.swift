@@ -46,7 +46,10 @@ let package = Package(
     ),
     .target(
       name: "BGMDClaims",
-      dependencies: ["BGMD", "ClaimCheck", "ExactArithmetic"]
+      dependencies: [
+        "BGMD", "ClaimCheck", "ExactArithmetic", "Randomness",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ]
     ),
     .executableTarget(
       name: "bgmd",
@@ -61,7 +64,7 @@ let package = Package(
     .testTarget(name: "ClaimCheckTests", dependencies: ["ClaimCheck", "ExactArithmetic", "Randomness"]),
     .testTarget(
       name: "BGMDClaimsTests",
-      dependencies: ["BGMDClaims", "BGMD", "ClaimCheck", "ExactArithmetic"]
+      dependencies: ["BGMDClaims", "BGMD", "ClaimCheck", "ExactArithmetic", "Randomness"]
     ),
   ]
 )
