@@ -33,13 +33,18 @@ public struct AggregationResult<Element: Scalar>: Sendable {
   public var excludedRows: [Int]
   /// For block rules: the selected coordinates, in increasing order.
   public var block: [Int]?
+  /// Rows holding non-finite entries that the rule nevertheless used (the
+  /// mean propagates them: its output is then non-finite), in increasing
+  /// order. Robust rules exclude such rows and list them in `excludedRows`.
+  public var nonFiniteRowsIncluded: [Int]
 
   public init(vector: [Element], certificate: GeometricMedianCertificate? = nil,
-              excludedRows: [Int] = [], block: [Int]? = nil) {
+              excludedRows: [Int] = [], block: [Int]? = nil, nonFiniteRowsIncluded: [Int] = []) {
     self.vector = vector
     self.certificate = certificate
     self.excludedRows = excludedRows
     self.block = block
+    self.nonFiniteRowsIncluded = nonFiniteRowsIncluded
   }
 }
 

@@ -1,0 +1,114 @@
+import RealModule
+
+/// The coordinate-wise median: for each j, the median of G[:,j] — the
+/// aggregate of coordinate-wise median descent (CMD).
+///
+/// Convention for an even count n: the mean of the two middle values
+/// (torch.median takes the lower one instead; ANCHORS.md).
+///
+/// Non-finite rows (any NaN or ±∞ entry) are excluded and listed in
+/// `excludedRows`; the call throws when they are half of the rows or more.
+///
+/// Breakdown: 1/2 per coordinate — fewer than half of the rows cannot move
+/// any coordinate outside the range of the good values.
+/// - Complexity: O(b·d) expected (a selection per column over b values,
+///   columns transposed in cache-sized chunks), O(d + 256·b) memory.
+public struct CoordinateMedian<Element: Scalar>: AggregationRule {
+  public var name: String { "coordinate-median" }
+
+  public init() {}
+
+  /// - Throws: `ShapeError.noRows`; `AggregationError.tooManyNonFiniteRows`.
+  public func aggregate(_ rows: Matrix<Element>, using rng: inout some RandomNumberGenerator) throws
+    -> AggregationResult<Element>
+  {
+    let (kept, excluded) = try _screenRows(rows, rule: name)
+    return AggregationResult(vector: coordinateMedian(kept), excludedRows: excluded)
+  }
+}
+
+/// The coordinate-wise median of the rows (even count: the mean of the two
+/// middle values). Every entry must be comparable (no NaN).
+/// - Precondition: `g.rows > 0`.
+/// - Complexity: O(b·d) expected.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+public func coordinateMedian<T: Scalar>(_ g: Matrix<T>) -> [T] {
+  precondition(g.rows > 0, "coordinateMedian: no rows")
+  let n = g.rows, d = g.columns
+  var result = [T](repeating: .zero, count: d)
+  let chunk = 256
+  var buffer = [T](repeating: .zero, count: chunk * n)
+  let two = T(integer: 2)
+  g.storage.withUnsafeBufferPointer { p in
+    buffer.withUnsafeMutableBufferPointer { column in
+      var start = 0
+      while start < d {
+        let width = min(chunk, d - start)
+        for i in 0..<n {
+          let base = i * d + start
+          for t in 0..<width { column[t * n + i] = p[base + t] }
+        }
+        for t in 0..<width {
+          let values = UnsafeMutableBufferPointer(rebasing: column[(t * n)..<((t + 1) * n)])
+          let upper = _selectInPlace(values, n / 2)
+          if n % 2 == 1 {
+            result[start + t] = upper
+          } else {
+            var lower = values[0]
+            for s in 1..<(n / 2) where values[s] > lower { lower = values[s] }
+            result[start + t] = (lower + upper) / two
+          }
+        }
+        start += width
+      }
+    }
+  }
+  return result
+}
+
+/// Reorders `a` so that a[position] holds the value it would hold sorted,
+/// with smaller-or-equal values before it and larger-or-equal after it
+/// (quickselect with median-of-three; insertion sort below 16 elements).
+/// - Complexity: O(count) expected.
+@inline(__always)
+func _selectInPlace<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, _ position: Int) -> T {
+  var lo = 0, hi = a.count - 1
+  while hi - lo >= 16 {
+    let mid = lo + (hi - lo) / 2
+    if a[mid] < a[lo] { a.swapAt(mid, lo) }
+    if a[hi] < a[lo] { a.swapAt(hi, lo) }
+    if a[hi] < a[mid] { a.swapAt(hi, mid) }
+    let pivot = a[mid]
+    var i = lo, j = hi
+    while i <= j {
+      while a[i] < pivot { i += 1 }
+      while pivot < a[j] { j -= 1 }
+      if i <= j {
+        a.swapAt(i, j)
+        i += 1
+        j -= 1
+      }
+    }
+    if position <= j {
+      hi = j
+    } else if position >= i {
+      lo = i
+    } else {
+      return a[position]
+    }
+  }
+  // Insertion sort of the small remaining range.
+  if hi > lo {
+    for s in (lo + 1)...hi {
+      let value = a[s]
+      var t = s - 1
+      while t >= lo && value < a[t] {
+        a[t + 1] = a[t]
+        t -= 1
+      }
+      a[t + 1] = value
+    }
+  }
+  return a[position]
+}

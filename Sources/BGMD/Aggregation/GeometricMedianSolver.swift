@@ -1,0 +1,170 @@
+import RealModule
+
+/// The geometric median of Float or Double rows read in place: screening,
+/// scaling, the coordinate-median start and the Weiszfeld–Vardi–Zhang loop
+/// with its certificate (see `geometricMedian(_:weights:options:)`).
+func _solveGeometricMedian<E: Scalar & _StreamedElement>(
+  _ x: Matrix<E>, weights: [Double], options: GeometricMedianOptions
+) throws -> GeometricMedianSolution<E> {
+  let rule = "geometric-median"
+  let d = x.columns
+  let scan = x.storage.withUnsafeBufferPointer { p -> (finite: [Bool], largest: [Double]) in
+    guard let base = p.baseAddress else {
+      return ([Bool](repeating: true, count: x.rows), [Double](repeating: 0, count: x.rows))
+    }
+    return _scanRows(base, rows: x.rows, columns: d)
+  }
+  let excluded = (0..<x.rows).filter { !scan.finite[$0] }
+  guard 2 * excluded.count < x.rows else {
+    throw AggregationError.tooManyNonFiniteRows(
+      rule: rule, nonFinite: excluded.count, rows: x.rows, tolerated: (x.rows - 1) / 2)
+  }
+  var kept = x
+  var keptWeights = weights
+  var largest = 0.0
+  if excluded.isEmpty {
+    largest = scan.largest.max() ?? 0
+  } else {
+    var storage: [E] = []
+    keptWeights = []
+    for i in 0..<x.rows where scan.finite[i] {
+      storage.append(contentsOf: x.row(i))
+      keptWeights.append(weights[i])
+      largest = max(largest, scan.largest[i])
+    }
+    kept = Matrix(_unchecked: x.rows - excluded.count, d, storage)
+  }
+  let totalWeight = keptWeights.reduce(0, +)
+  guard totalWeight > 0, totalWeight.isFinite else {
+    throw AggregationError.invalidParameter(
+      rule: rule, parameter: "weights", value: "total \(totalWeight) over the finite rows",
+      expected: "a positive, finite total weight")
+  }
+  if d == 0 || largest == 0 {
+    // Every finite row is 0 (or there are no coordinates): z = 0 is exact.
+    let certificate = GeometricMedianCertificate(objective: 0, lowerBound: 0, epsilon: 0, iterations: 0, converged: true)
+    return GeometricMedianSolution(point: [E](repeating: 0, count: d), certificate: certificate, excludedRows: excluded)
+  }
+  var scale = 1 / largest
+  if !scale.isFinite { scale = 0x1p1000 }
+  let start = coordinateMedian(kept).map { Double($0) * scale }
+  let outcome = kept.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
+    // d > 0 and kept.rows > 0, so the storage is not empty.
+    guard let base = p.baseAddress else { return nil }
+    let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: scale)
+    return _weiszfeld(data, weights: keptWeights, start: start, options: options)
+  }
+  guard let run = outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
+  let unscale = 1 / scale
+  let certificate = GeometricMedianCertificate(
+    objective: run.objective * unscale, lowerBound: run.lowerBound * unscale,
+    epsilon: run.epsilon, iterations: run.iterations, converged: run.converged)
+  return GeometricMedianSolution(
+    point: run.z.map { E($0 * unscale) }, certificate: certificate, excludedRows: excluded)
+}
+
+/// The outcome of the loop, in scaled units.
+struct _WeiszfeldRun {
+  var z: [Double]
+  var objective: Double
+  var lowerBound: Double
+  var epsilon: Double
+  var iterations: Int
+  var converged: Bool
+}
+
+/// (g − L)/L, 0 when g = 0, +∞ when L ≤ 0 < g.
+@inline(__always)
+func _relativeGap(_ objective: Double, _ lowerBound: Double) -> Double {
+  if objective <= 0 { return 0 }
+  if lowerBound <= 0 { return .infinity }
+  return max(0, (objective - lowerBound) / lowerBound)
+}
+
+/// The Weiszfeld–Vardi–Zhang loop with the dual certificate (the
+/// construction is proved in `geometricMedian(_:weights:options:)`).
+@_specialize(where E == Float)
+@_specialize(where E == Double)
+func _weiszfeld<E: _StreamedElement>(
+  _ data: _WeiszfeldData<E>, weights: [Double], start: [Double], options: GeometricMedianOptions
+) -> _WeiszfeldRun {
+  let n = data.n, d = data.d
+  let coincidence = 1e-12
+  let totalWeight = weights.reduce(0, +)
+  var z = start
+  var next = [Double](repeating: 0, count: d)
+  var mean = [Double](repeating: 0, count: d)
+  var chunk = [Double](repeating: 0, count: _chunkColumns)
+  var rSquared = [Double](repeating: 0, count: n)
+  var nextSquared = [Double](repeating: 0, count: n)
+  var beta = [Double](repeating: 0, count: n)
+  mean.withUnsafeMutableBufferPointer { data.weightedMean(weights, into: $0.baseAddress.unsafelyUnwrapped) }
+  z.withUnsafeBufferPointer { data.squaredDistances(to: $0.baseAddress.unsafelyUnwrapped, into: &rSquared) }
+  var bestLower = -Double.infinity
+  var iterations = 0
+  while true {
+    var objective = 0.0, eta = 0.0, coincidentObjective = 0.0, betaSum = 0.0
+    for i in 0..<n {
+      let r = rSquared[i].squareRoot()
+      objective += weights[i] * r
+      if r <= coincidence {
+        eta += weights[i]
+        coincidentObjective += weights[i] * r
+        beta[i] = 0
+      } else {
+        beta[i] = weights[i] / r
+        betaSum += beta[i]
+      }
+    }
+    if betaSum == 0 {
+      // Every row with positive weight is within δ of z: u = 0 gives L = 0.
+      bestLower = max(bestLower, 0)
+      let gap = _relativeGap(objective, bestLower)
+      return _WeiszfeldRun(z: z, objective: objective, lowerBound: bestLower, epsilon: gap,
+                           iterations: iterations, converged: gap <= options.epsilon)
+    }
+    let fused = eta == 0
+    let terms = z.withUnsafeBufferPointer { zp in
+      mean.withUnsafeBufferPointer { mp in
+        next.withUnsafeMutableBufferPointer { np in
+          chunk.withUnsafeMutableBufferPointer { cp in
+            nextSquared.withUnsafeMutableBufferPointer { rp in
+              data.weiszfeldStep(
+                z: zp.baseAddress.unsafelyUnwrapped, beta: beta, betaSum: betaSum,
+                weightedMean: mp.baseAddress.unsafelyUnwrapped, next: np.baseAddress.unsafelyUnwrapped,
+                chunk: cp.baseAddress.unsafelyUnwrapped, nextSquaredDistances: fused ? rp.baseAddress : nil)
+            }
+          }
+        }
+      }
+    }
+    let rNorm = terms.rNormSquared.squareRoot()
+    let atFixedPoint = eta > 0 && rNorm <= eta
+    let lower = atFixedPoint
+      ? objective - (1 + rNorm / eta) * coincidentObjective
+      : (objective - coincidentObjective + terms.rDotOffset) / (1 + rNorm / totalWeight)
+    bestLower = max(bestLower, lower)
+    let gap = _relativeGap(objective, bestLower)
+    if gap <= options.epsilon || iterations >= options.maxIterations || atFixedPoint {
+      return _WeiszfeldRun(z: z, objective: objective, lowerBound: bestLower, epsilon: gap,
+                           iterations: iterations, converged: gap <= options.epsilon)
+    }
+    if !fused {
+      // Vardi–Zhang: z⁺ = (1 − λ) T̃(z) + λ z with λ = η / ‖R‖ < 1.
+      let lambda = eta / rNorm
+      for j in 0..<d { next[j] = (1 - lambda) * next[j] + lambda * z[j] }
+      next.withUnsafeBufferPointer { data.squaredDistances(to: $0.baseAddress.unsafelyUnwrapped, into: &nextSquared) }
+    }
+    var nextObjective = 0.0
+    for i in 0..<n { nextObjective += weights[i] * nextSquared[i].squareRoot() }
+    if !(nextObjective <= objective * (1 + 0x1p-40)) {
+      // An increase beyond rounding (Weiszfeld and Vardi–Zhang never
+      // increase g in exact arithmetic): z is the best iterate.
+      return _WeiszfeldRun(z: z, objective: objective, lowerBound: bestLower, epsilon: gap,
+                           iterations: iterations, converged: false)
+    }
+    swap(&z, &next)
+    swap(&rSquared, &nextSquared)
+    iterations += 1
+  }
+}
