@@ -38,9 +38,10 @@ public enum MNISTCSV {
     var features: [Float] = []
     var labels: [Int] = []
     var lineNumber = 0
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    // Split bytes, not characters: "\r\n" is one Character in Swift.
+    for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       lineNumber += 1
-      var line = rawLine.utf8[...]
+      var line = rawLine
       if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
       if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
       let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
