@@ -1,3 +1,4 @@
+import RealModule
 import Randomness
 
 /// Corruption of a worker's features, the paper's §7.2 feature models.
