@@ -15,6 +15,17 @@ import Testing
     return result
   }
 
+  @Test func builderRespectsRankAndConditionNumber() {
+    var rng = Xoshiro256(seed: 99)
+    for _ in 0..<10 {
+      let f = PLQuadraticBuilder(dimension: 5, rank: 3, conditionNumber: 4...9).build(using: &rng)
+      #expect(f.rank == 3)
+      let kappa = f.smoothness / f.plConstant
+      #expect(kappa >= 4 && kappa <= 9 && kappa.isInteger)
+      #expect(f.eigenvalues.filter { $0 == 0 }.count == 2)
+    }
+  }
+
   @Test func orthogonalIsExactlyOrthogonal() {
     for f in Self.instances() {
       let q = f.orthogonal
