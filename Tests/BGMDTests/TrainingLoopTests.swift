@@ -16,7 +16,7 @@ import Testing
       schedule: { t, _ in t == 1 ? [3, 1, 3] : [] },
       adversary: { view, _ in
         #expect(view.badSlots == [1, 3])
-        #expect(view.optimizer.iteration == view.iteration)
+        #expect(view.iteration == 1 && view.iterate == [0.5, 1])
         return view.badSlots.map { _ in [100, 100] }
       })
     var opt = try BlockDescent(initialIterate: [1, 2], batchCount: 4, rule: ColumnMeanRule<Double>(),
@@ -29,6 +29,22 @@ import Testing
     #expect(records[1].rows?.rowArrays == [[0.5, 1], [100, 100], [0.5, 1], [100, 100]])
     // x₁ = x₀/2 = (0.5, 1); x₂ = x₁ − 0.5·mean(rows) = (0.5,1) − 0.5·(50.25, 50.5).
     #expect(records[2].iterate == [0.5 - 25.125, 1 - 25.25])
+  }
+
+  @Test func builtInAttackWithAScheduleSeesTheMemory() throws {
+    let loop = TrainingLoop<ColumnMeanRule<Double>>(
+      oracle: Self.exactOracle, schedule: CorruptionSchedule.fixedFirst(rows: 4, badCount: 1),
+      attack: ConstantVector<Double>(value: 7))
+    var opt = try BlockDescent(initialIterate: [1, 2], batchCount: 4, rule: ColumnMeanRule<Double>(),
+                               configuration: OptimizerConfiguration(stepSize: 1, memory: .perRow,
+                                                                     block: .block(k: 1, reading: .topK), record: .full))
+    var streams = TrainingStreams(seed: 3)
+    let records = try loop.run(&opt, iterations: 2, streams: &streams)
+    #expect(records[0].goodRows == [1, 2, 3])
+    #expect(records[0].rows?.rowArrays[0] == [7, 7])
+    let view = TrainingLoop<ColumnMeanRule<Double>>.view(of: opt, honestRows: Matrix(rows: 4, columns: 2, repeating: 0),
+                                                         badSlots: [0], iteration: 2)
+    #expect(view.memoryRows == opt.rowMemory && view.memoryVariant == .perRow && view.k == 1 && view.reading == .topK)
   }
 
   @Test func wrongAdversaryShapesThrow() throws {

@@ -23,21 +23,6 @@ public struct TrainingStreams: Sendable {
   }
 }
 
-/// Everything the adversary of Definition 1 sees at iteration t: the honest
-/// rows of every slot, the slots it controls, and the optimizer itself (its
-/// iterate, its memory, its configuration — selection rule included, not its
-/// future random draws).
-public struct TrainingView<Rule: AggregationRule>: Sendable {
-  /// t.
-  public var iteration: Int
-  /// The honest rows g_i(x_t) of all b slots.
-  public var honestRows: Matrix<Rule.Element>
-  /// The slots whose rows the adversary replaces, increasing.
-  public var badSlots: [Int]
-  /// The optimizer before the step (iterate x_t, memory, configuration).
-  public var optimizer: BlockDescent<Rule>
-}
-
 /// A training loop around Algorithm 1: at each iteration the oracle gives b
 /// honest rows at x_t, the schedule names the bad slots, the adversary
 /// replaces their rows, and the optimizer steps.
@@ -47,8 +32,8 @@ public struct TrainingLoop<Rule: AggregationRule>: Sendable {
   public typealias Oracle = @Sendable ([Element], Int, inout Xoshiro256) throws -> Matrix<Element>
   /// The bad slots at iteration t (any subset of 0..<b).
   public typealias Schedule = @Sendable (Int, inout Xoshiro256) -> [Int]
-  /// One replacement row per bad slot, in the order of `badSlots`.
-  public typealias AdversaryFunction = @Sendable (TrainingView<Rule>, inout Xoshiro256) throws -> [[Element]]
+  /// One replacement row per bad slot, in the order of `view.badSlots`.
+  public typealias AdversaryFunction = @Sendable (AdversaryView<Element>, inout Xoshiro256) throws -> [[Element]]
 
   /// The stochastic gradient oracle.
   public var oracle: Oracle
@@ -59,10 +44,34 @@ public struct TrainingLoop<Rule: AggregationRule>: Sendable {
 
   public init(oracle: @escaping Oracle,
               schedule: @escaping Schedule = { _, _ in [] },
-              adversary: @escaping AdversaryFunction = { view, _ in view.badSlots.map { Array(view.honestRows.row($0)) } }) {
+              adversary: @escaping AdversaryFunction = { view, _ in view.badSlots.map { Array(view.goodRows.row($0)) } }) {
     self.oracle = oracle
     self.schedule = schedule
     self.adversary = adversary
+  }
+
+  /// A loop whose bad slots come from `schedule` and whose bad rows come
+  /// from `attack`.
+  public init<Attack: Adversary>(oracle: @escaping Oracle, schedule: CorruptionSchedule, attack: Attack)
+  where Attack.Element == Element {
+    self.oracle = oracle
+    self.schedule = { t, rng in schedule.badSlots(iteration: t, using: &rng) }
+    self.adversary = { view, rng in attack.corrupt(view, using: &rng) }
+  }
+
+  /// What the adversary of Definition 1 sees before step t of `optimizer`:
+  /// the honest rows, its slots, and the optimizer's whole state (iterate,
+  /// memory, selection reading, k), not its future random draws.
+  public static func view(of optimizer: BlockDescent<Rule>, honestRows: Matrix<Element>, badSlots: [Int],
+                          iteration: Int) -> AdversaryView<Element> {
+    let configuration = optimizer.configuration
+    let memory = configuration.memory
+    return AdversaryView(
+      goodRows: honestRows, badSlots: badSlots, iterate: optimizer.iterate,
+      memoryRows: memory == .perRow ? optimizer.rowMemory : nil,
+      averagedMemory: memory == .averaged ? optimizer.averagedMemory : nil,
+      memoryVariant: memory == .none ? nil : memory, reading: configuration.block.reading,
+      k: try? configuration.block.blockSize(dimension: optimizer.dimension), iteration: iteration)
   }
 
   /// Runs `iterations` steps of `optimizer` and returns the records.
@@ -91,7 +100,7 @@ public struct TrainingLoop<Rule: AggregationRule>: Sendable {
       }
       var rows = honest
       if !bad.isEmpty {
-        let view = TrainingView(iteration: t, honestRows: honest, badSlots: bad, optimizer: optimizer)
+        let view = Self.view(of: optimizer, honestRows: honest, badSlots: bad, iteration: t)
         let replacements = try adversary(view, &streams.adversary)
         guard replacements.count == bad.count else {
           throw ShapeError.dimensionMismatch(what: "the adversary's rows", expected: bad.count, found: replacements.count)
