@@ -10,7 +10,7 @@ public enum MatrixPattern: Int, Sendable, CaseIterable {
   case zeroColumn
   /// One row (drawn) a copy of another.
   case duplicateRow
-  /// Rank-deficient: the last row is a multiple of the first (rank ≤ rows − 1).
+  /// Rank-deficient: the last row is −1, 0 or 1 times the first (rank ≤ rows − 1).
   case rankDeficient
   /// Entries replaced by a few repeated values (ties in every column).
   case ties
@@ -72,7 +72,7 @@ extension Gen {
         let dst = try source.drawInt(in: 0...(r - 1))
         m[dst] = m[src]
       case .rankDeficient:
-        let k = try source.drawInt(in: -2...2)
+        let k = try source.drawInt(in: -1...1)
         m[r - 1] = m[0].map { scale($0, k) }
       case .ties:
         let palette = try (0..<2).map { _ in try element.generate(&source) }
@@ -97,9 +97,16 @@ extension Gen where Value == [[Double]] {
 
 extension Gen where Value == [[Int]] {
   /// Integer matrices with entries in `entries` (e.g. −2…2) and drawn structure.
+  ///
+  /// Every entry stays in `entries`: a rank-deficient row is negated only
+  /// when the range is symmetric, and zeroed only when it contains 0
+  /// (otherwise that pattern copies the first row).
   public static func intMatrix(rows: ClosedRange<Int>, cols: ClosedRange<Int>,
                                entries: ClosedRange<Int> = -2...2) -> Gen<[[Int]]> {
-    Gen<Int>.structuredMatrix(rows: rows, cols: cols, element: .int(in: entries), zero: 0, scale: { $0 * $1 })
+    let symmetric = entries.lowerBound == -entries.upperBound
+    let zero = Swift.min(Swift.max(0, entries.lowerBound), entries.upperBound)
+    return Gen<Int>.structuredMatrix(rows: rows, cols: cols, element: .int(in: entries, shrinkTowards: zero), zero: zero,
+                                     scale: { x, k in k == 0 ? zero : (k < 0 && symmetric ? -x : x) })
   }
 }
 

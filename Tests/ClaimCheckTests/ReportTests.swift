@@ -105,3 +105,4 @@ import Testing
     #expect(Profile.quick.budget.cases < Profile.standard.budget.cases)
   }
 }
+

@@ -21,3 +21,11 @@ func binomialCriticalValue(n: Int, p: Double, level: Double) -> Int {
   while k <= n && binomialUpperTail(n: n, p: p, atLeast: k) > level { k += 1 }
   return k
 }
+
+/// Records a Swift Testing issue carrying the outcome's failure message
+/// (seed, shrunk counterexample, replay command) when the property failed.
+func expectHolds(_ outcome: PropertyOutcome, sourceLocation: SourceLocation = #_sourceLocation) {
+  if let message = outcome.failureMessage {
+    Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
+  }
+}
