@@ -27,9 +27,10 @@ public final class CancellationFlag: @unchecked Sendable {
 
 /// Routes SIGINT and SIGTERM to a `CancellationFlag` instead of killing the process.
 ///
-/// Uses `DispatchSource` signal sources; the default action is ignored while
-/// installed. A second signal of the same kind after cancellation restores
-/// nothing: the campaign is expected to stop at its next check.
+/// A C signal handler only records that a signal arrived (an async-signal-safe
+/// store); a dispatch timer polls that record every 20 ms and cancels the
+/// installed flag. A second signal does nothing more: the campaign stops at
+/// its next check and writes its partial report.
 public enum SignalCancellation {
   private static let registry = _SignalRegistry()
 
@@ -44,27 +45,33 @@ public enum SignalCancellation {
   }
 }
 
+/// Set by the signal handler; read by the polling timer. A plain word store
+/// is the only thing a signal handler may do.
+nonisolated(unsafe) private var _signalReceived: sig_atomic_t = 0
+
 final class _SignalRegistry: @unchecked Sendable {
   private let lock = NSLock()
-  private var sources: [any DispatchSourceSignal] = []
+  private var timer: (any DispatchSourceTimer)?
 
   func install(_ flag: CancellationFlag) {
     lock.lock()
     defer { lock.unlock() }
-    for sig in [SIGINT, SIGTERM] {
-      signal(sig, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-      source.setEventHandler { flag.cancel() }
-      source.resume()
-      sources.append(source)
-    }
+    timer?.cancel()
+    _signalReceived = 0
+    signal(SIGINT) { _ in _signalReceived = 1 }
+    signal(SIGTERM) { _ in _signalReceived = 1 }
+    let t = DispatchSource.makeTimerSource(queue: .global())
+    t.schedule(deadline: .now(), repeating: .milliseconds(20))
+    t.setEventHandler { if _signalReceived != 0 { flag.cancel() } }
+    t.resume()
+    timer = t
   }
 
   func uninstall() {
     lock.lock()
     defer { lock.unlock() }
-    for s in sources { s.cancel() }
-    sources.removeAll()
+    timer?.cancel()
+    timer = nil
     signal(SIGINT, SIG_DFL)
     signal(SIGTERM, SIG_DFL)
   }

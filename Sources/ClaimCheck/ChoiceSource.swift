@@ -116,9 +116,8 @@ public struct ChoiceSource: Sendable {
       return Swift.min(Swift.max(signed, lo), hi)
     }
     let u = rng.nextDouble()
-    let x = lo + u * (hi - lo)
-    if x.isFinite { return Swift.min(Swift.max(x, lo), hi) }
-    return lo / 2 + u * (hi / 2 - lo / 2) * 2
+    let x = lo * (1 - u) + hi * u  // no overflow even when hi − lo is not finite
+    return Swift.min(Swift.max(x, lo), hi)
   }
 
   /// Draws a fraction p/q with |p| ≤ `maxNumerator`, 1 ≤ q ≤ `maxDenominator`.

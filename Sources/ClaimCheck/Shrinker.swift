@@ -183,43 +183,60 @@ public struct Shrinker {
   private mutating func pairs() {
     var i = 0
     while i < best.count && !exhausted {
-      for j in (i + 1)..<Swift.min(best.count, i + 6) where !exhausted {
-        guard j < best.count, i < best.count,
-          case .integer(let lo1, let hi1, _) = best[i].kind, case .integer(let a) = best[i].value,
-          case .integer(_, let hi2, _) = best[j].kind, case .integer(let b) = best[j].value,
-          case .integer(let t1) = best[i].kind.simplest, case .integer(let t2) = best[j].kind.simplest,
-          a > t1
-        else { continue }
-        _ = lo1
-        _ = hi1
-        if b > t2 {
-          let maxD = Swift.min(a - t1, b - t2)
-          var lo = 0
-          var hi = maxD + 1
-          while hi - lo > 1 && !exhausted {
-            let mid = lo + (hi - lo) / 2
-            var v = values
-            v[i] = .integer(a - mid)
-            v[j] = .integer(b - mid)
-            if attempt(v) { lo = mid } else { hi = mid }
-            if best.count <= j { break }
-          }
-        }
-        guard j < best.count, case .integer(let a2) = best[i].value, case .integer(let b2) = best[j].value,
-          a2 > t1 else { continue }
-        let room = Swift.min(a2 - t1, hi2 - b2)
-        var lo = 0
-        var hi = room + 1
-        while hi - lo > 1 && !exhausted {
-          let mid = lo + (hi - lo) / 2
-          var v = values
-          v[i] = .integer(a2 - mid)
-          v[j] = .integer(b2 + mid)
-          if attempt(v) { lo = mid } else { hi = mid }
-          if best.count <= j { break }
-        }
+      for j in (i + 1)..<Swift.max(i + 1, Swift.min(best.count, i + 6)) where !exhausted {
+        lowerTogether(i, j)
+        redistribute(i, j)
       }
       i += 1
+    }
+  }
+
+  /// The value, target and upper bound of integer choice `i`, when it lies
+  /// above its target and the distance fits in an `Int`.
+  private func integerAbove(_ i: Int) -> (value: Int, target: Int, max: Int, distance: Int)? {
+    guard i < best.count, case .integer(_, let hi, _) = best[i].kind, case .integer(let v) = best[i].value,
+      case .integer(let t) = best[i].kind.simplest, v > t
+    else { return nil }
+    let (d, overflow) = v.subtractingReportingOverflow(t)
+    return overflow ? nil : (v, t, hi, d)
+  }
+
+  /// Binary search for the largest d such that `edit(d)` still fails, d in 1...maxD.
+  private mutating func searchLargest(_ maxD: Int, _ edit: (Int, [Choice]) -> [ChoiceValue]?) {
+    var lo = 0
+    var hi = maxD + 1
+    while hi - lo > 1 && !exhausted {
+      let mid = lo + (hi - lo) / 2
+      guard let v = edit(mid, best) else { return }
+      if attempt(v) { lo = mid } else { hi = mid }
+    }
+  }
+
+  /// Lowers integers i and j toward their targets by the same amount.
+  private mutating func lowerTogether(_ i: Int, _ j: Int) {
+    guard let a = integerAbove(i), let b = integerAbove(j) else { return }
+    searchLargest(Swift.min(a.distance, b.distance)) { d, current in
+      guard j < current.count else { return nil }
+      var v = current.map(\.value)
+      v[i] = .integer(a.value - d)
+      v[j] = .integer(b.value - d)
+      return v
+    }
+  }
+
+  /// Moves value from integer i to integer j (keeps sums, simplifies the prefix).
+  private mutating func redistribute(_ i: Int, _ j: Int) {
+    guard let a = integerAbove(i), j < best.count, case .integer(_, let hi, _) = best[j].kind,
+      case .integer(let b) = best[j].value
+    else { return }
+    let (room, overflow) = hi.subtractingReportingOverflow(b)
+    guard !overflow, room > 0 else { return }
+    searchLargest(Swift.min(a.distance, room)) { d, current in
+      guard j < current.count else { return nil }
+      var v = current.map(\.value)
+      v[i] = .integer(a.value - d)
+      v[j] = .integer(b + d)
+      return v
     }
   }
 
