@@ -33,6 +33,13 @@ public struct ClaimContext: Sendable {
   public var cancellation: CancellationFlag
   public var fixtures: FixtureStore?
 
+  /// The choice sequences of this claim's stored fixtures (none without a store),
+  /// to replay before new cases via `universalConfig(examples:)`.
+  /// - Throws: `FixtureError` for a malformed fixture file.
+  public func storedChoices() throws -> [[ChoiceValue]] {
+    try fixtures?.load(claim: id).compactMap { $0.fixture.choices?.values } ?? []
+  }
+
   /// A universal configuration with this context's seed, budgets and threads.
   public func universalConfig(examples: [[ChoiceValue]] = []) -> UniversalConfig {
     UniversalConfig(seed: seed, cases: budget.cases, shrinkAttempts: budget.shrinkAttempts,

@@ -91,4 +91,22 @@ struct SampleInput: Codable, Equatable {
     do { _ = try store.load(claim: "lemma2/bad") } catch let error as FixtureError { #expect(error.field == "<root>") }
     #expect(throws: FixtureError.self) { try store.directory(for: "../escape") }
   }
+
+  @Test func campaignContextReplaysStoredFixtures() throws {
+    let store = try temporaryStore()
+    defer { try? FileManager.default.removeItem(at: store.root.deletingLastPathComponent()) }
+    try store.write(claim: "demo/stored", expect: .refutes, input: ["x": 4_321], observed: ["holds": false],
+                    choices: [Choice(kind: .integer(min: 0, max: 10_000, shrinkTowards: 0), value: .integer(4_321))])
+    let claim = ClaimSpec(id: "demo/stored") { ctx in
+      let config = ctx.universalConfig(examples: try ctx.storedChoices())
+      let r = checkUniversal(Gen.int(in: 0...10_000), config: config) { $0 < 1_000 }
+      return ClaimRecord(id: ctx.id, source: "demo", statement: "x < 1000", verdict: r.passed ? .holds : .refuted,
+                         method: "search", cases: r.casesRun, domain: "0…10000",
+                         evidence: .object(["replayed": .bool(r.counterexample?.caseIndex == nil)]))
+    }
+    let report = Campaign(seed: 1, profile: .quick, threads: 1, fixtures: store).run([claim])
+    #expect(report.claims.first?.verdict == .refuted)
+    #expect(report.claims.first?.evidence["replayed"] == .bool(true))
+    #expect(report.claims.first?.cases == 0)
+  }
 }
