@@ -2,6 +2,7 @@ import Foundation
 
 /// A progress event of a campaign.
 public struct ProgressEvent: Sendable, Hashable {
+  /// The claim id.
   public var claim: String
   /// 1-based position of the claim in this shard's selection, and its size.
   public var position: Int
@@ -24,13 +25,18 @@ public enum ProgressReporter {
 
 /// What a claim body gets: its seed, budgets, threads, cancellation and fixtures.
 public struct ClaimContext: Sendable {
+  /// The claim id (slashes allowed, e.g. `lemma1/top-k`).
   public var id: String
   /// Derived from the run seed and the claim id only (not from the selection).
   public var seed: UInt64
+  /// The campaign profile and its budgets.
   public var profile: Profile
   public var budget: Budget
+  /// Threads the body may use; results must not depend on it.
   public var threads: Int
+  /// Checked between batches; set by SIGINT/SIGTERM when installed.
   public var cancellation: CancellationFlag
+  /// Where this run's counterexamples live, when configured.
   public var fixtures: FixtureStore?
 
   /// The choice sequences of this claim's stored fixtures (none without a store),
@@ -49,8 +55,11 @@ public struct ClaimContext: Sendable {
 
 /// A claim to check: identity plus a body producing its record.
 public struct ClaimSpec: Sendable {
+  /// The claim id; also decides the claim's shard and seed.
   public var id: String
+  /// Checks the claim and returns its record; a thrown error makes it `inconclusive`.
   public var body: @Sendable (ClaimContext) throws -> ClaimRecord
+  /// A claim `id` checked by `body`.
   public init(id: String, body: @escaping @Sendable (ClaimContext) throws -> ClaimRecord) {
     self.id = id
     self.body = body
@@ -64,14 +73,18 @@ public struct ClaimSpec: Sendable {
 /// Claims run one after another (each may use all threads); when cancelled,
 /// the remaining claims are skipped and the report is marked partial.
 public struct Campaign: Sendable {
+  /// The run seed every claim and case seed is split from.
   public var seed: UInt64
+  /// Budgets (`BGMD_PROFILE` is read by `Profile.fromEnvironment`).
   public var profile: Profile
+  /// The slice of claims this process runs.
   public var shard: Shard
   public var threads: Int
   public var cancellation: CancellationFlag
   public var fixtures: FixtureStore?
   public var progress: (@Sendable (ProgressEvent) -> Void)?
 
+  /// A campaign; `threads` defaults to the active processor count.
   public init(seed: UInt64, profile: Profile, shard: Shard = .all, threads: Int = processorCount,
               cancellation: CancellationFlag = CancellationFlag(), fixtures: FixtureStore? = nil,
               progress: (@Sendable (ProgressEvent) -> Void)? = nil) {

@@ -8,6 +8,7 @@ public final class CancellationFlag: @unchecked Sendable {
   private let lock = NSLock()
   private var _cancelled = false
 
+  /// A flag that is not cancelled.
   public init() {}
 
   /// Whether cancellation was requested.

@@ -21,6 +21,7 @@ public enum ChoiceValue: Sendable, Hashable, CustomStringConvertible {
   case rational(Int, Int)
   case boolean(Bool)
 
+  /// The value as text: integers and doubles as Swift prints them, fractions "p/q".
   public var description: String {
     switch self {
     case .integer(let v): return "\(v)"
@@ -33,12 +34,16 @@ public enum ChoiceValue: Sendable, Hashable, CustomStringConvertible {
 
 /// One recorded choice: its constraints and the value taken.
 public struct Choice: Sendable, Hashable, CustomStringConvertible {
+  /// The constraints the value was drawn under.
   public var kind: ChoiceKind
+  /// The value taken.
   public var value: ChoiceValue
+  /// A choice of `value` under `kind`.
   public init(kind: ChoiceKind, value: ChoiceValue) {
     self.kind = kind
     self.value = value
   }
+  /// The value's description.
   public var description: String { value.description }
 }
 

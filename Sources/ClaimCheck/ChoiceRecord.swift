@@ -7,14 +7,18 @@
 public struct ChoiceRecord: Sendable, Hashable, Codable {
   /// The format version this code writes and reads.
   public static let currentVersion = 1
+  /// The format version of this record.
   public var version: Int
+  /// The choice values in order.
   public var values: [ChoiceValue]
 
+  /// A current-version record of `values`.
   public init(values: [ChoiceValue]) {
     self.version = ChoiceRecord.currentVersion
     self.values = values
   }
 
+  /// A current-version record of the values of `choices`.
   public init(choices: [Choice]) { self.init(values: choices.map(\.value)) }
 }
 

@@ -10,11 +10,16 @@ public enum FixtureExpectation: String, Sendable, Codable {
 
 /// A malformed fixture file: names the file, the field and what was expected.
 public struct FixtureError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The path of the offending file.
   public var file: String
+  /// The dotted field path, or `<root>` for the whole file.
   public var field: String
+  /// What the field should hold.
   public var expected: String
+  /// The JSON type (or "nothing") actually found.
   public var found: String
 
+  /// An error about `field` of `file`.
   public init(file: String, field: String, expected: String, found: String) {
     self.file = file
     self.field = field
@@ -22,6 +27,7 @@ public struct FixtureError: Error, Sendable, Equatable, CustomStringConvertible 
     self.found = found
   }
 
+  /// "malformed fixture <file>: field `<field>`: expected …, found …".
   public var description: String {
     "malformed fixture \(file): field `\(field)`: expected \(expected), found \(found)"
   }
@@ -31,15 +37,20 @@ public struct FixtureError: Error, Sendable, Equatable, CustomStringConvertible 
 public struct Fixture: Sendable, Hashable {
   /// The schema tag every fixture file carries.
   public static let schema = "bgmd-fixture/1"
+  /// The claim id.
   public var claim: String
+  /// Whether replay must refute or satisfy the claim.
   public var expect: FixtureExpectation
   /// The input as exact values (rationals as "p/q", doubles round-trip exactly).
   public var input: JSONValue
   /// What was observed when the fixture was recorded.
   public var observed: JSONValue
+  /// The choice sequence that generated the input, when known.
   public var choices: ChoiceRecord?
+  /// One line for reports.
   public var summary: String?
 
+  /// A fixture from its parts.
   public init(claim: String, expect: FixtureExpectation, input: JSONValue, observed: JSONValue,
               choices: ChoiceRecord? = nil, summary: String? = nil) {
     self.claim = claim
@@ -107,7 +118,9 @@ public struct Fixture: Sendable, Hashable {
 
 /// A fixture with the file it came from.
 public struct StoredFixture: Sendable {
+  /// The file the fixture was read from.
   public var url: URL
+  /// Its parsed content.
   public var fixture: Fixture
 }
 
@@ -117,6 +130,7 @@ public struct FixtureStore: Sendable {
   /// The directory that holds one folder per claim (e.g. `fixtures/counterexamples`).
   public var root: URL
 
+  /// A store rooted at `root` (created on first write).
   public init(root: URL) { self.root = root }
 
   /// The folder of `claim`; rejects empty, `.` and `..` path components.

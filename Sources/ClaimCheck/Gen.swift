@@ -114,8 +114,11 @@ extension Gen where Value == Double {
 
 /// A fraction as drawn: numerator and denominator (denominator ≥ 1).
 public struct DrawnFraction: Sendable, Hashable, Codable, CustomStringConvertible {
+  /// The numerator as drawn.
   public var numerator: Int
+  /// The denominator as drawn (≥ 1).
   public var denominator: Int
+  /// The fraction `numerator/denominator`, not reduced.
   public init(numerator: Int, denominator: Int) {
     self.numerator = numerator
     self.denominator = denominator

@@ -13,6 +13,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
   case array([JSONValue])
   case object([String: JSONValue])
 
+  /// Decodes any JSON value (booleans before numbers).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.singleValueContainer()
     if c.decodeNil() {
@@ -30,6 +31,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
   }
 
+  /// Encodes the value as the JSON it represents.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.singleValueContainer()
     switch self {

@@ -6,6 +6,7 @@ public struct Budget: Sendable, Hashable {
   public var cases: Int
   /// Shrinker test runs and its stall limit.
   public var shrinkAttempts: Int
+  /// Consecutive unsuccessful shrink attempts before the shrinker stops.
   public var shrinkStall: Int
   /// Largest sample size a sequential test may plan.
   public var maxSamples: Int
@@ -55,8 +56,12 @@ public func runSeed(default fallback: UInt64,
 
 /// A bad environment setting.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The environment variable.
   public var variable: String
+  /// Its value.
   public var value: String
+  /// What was expected.
   public var expected: String
+  /// "VAR=\"value\": expected …".
   public var description: String { "\(variable)=\"\(value)\": expected \(expected)" }
 }

@@ -3,8 +3,11 @@
 /// ClaimCheck does not import Swift Testing; a test target wraps
 /// `failureMessage` in `Issue.record`.
 public struct PropertyOutcome: Sendable, Hashable {
+  /// The property's name.
   public var name: String
+  /// The run seed.
   public var seed: UInt64
+  /// Whether no case failed and the health check passed.
   public var passed: Bool
   /// The shrunk counterexample, its choices and the failure message, or the health failure.
   public var detail: String

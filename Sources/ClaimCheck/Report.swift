@@ -14,14 +14,18 @@ public enum Verdict: String, Sendable, Codable, CaseIterable {
 
 /// The `run` object of `claims.json`.
 public struct RunInfo: Sendable, Hashable, Codable {
+  /// The run seed.
   public var seed: UInt64
+  /// The profile name.
   public var profile: String
   /// "I/N".
   public var shard: String
   /// Wall time; the only run-level field that varies between identical runs.
   public var seconds: Double
+  /// True when the run was interrupted (SIGINT/SIGTERM) before its end.
   public var partial: Bool
 
+  /// The run object from its fields.
   public init(seed: UInt64, profile: String, shard: String, seconds: Double, partial: Bool) {
     self.seed = seed
     self.profile = profile
@@ -33,12 +37,16 @@ public struct RunInfo: Sendable, Hashable, Codable {
 
 /// The worst case seen (e.g. LHS/RHS closest to or beyond 1).
 public struct WorstCase: Sendable, Hashable, Codable {
+  /// The worst score (e.g. LHS/RHS), `null` when none.
   public var ratio: Double?
+  /// A description of the case that reached it.
   public var `case`: String?
+  /// A worst case; either part may be absent (encoded as `null`).
   public init(ratio: Double?, case description: String?) {
     self.ratio = ratio
     self.case = description
   }
+  /// Encodes both keys, `null` when absent.
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
     try c.encode(ratio, forKey: .ratio)
@@ -52,7 +60,9 @@ public struct CounterexampleReference: Sendable, Hashable, Codable {
   public var fixture: String
   /// Whether the failure was verified in exact (rational) arithmetic.
   public var exact: Bool
+  /// One line: the shrunk input and what it violates.
   public var summary: String
+  /// A reference to a stored fixture.
   public init(fixture: String, exact: Bool, summary: String) {
     self.fixture = fixture
     self.exact = exact
@@ -62,19 +72,28 @@ public struct CounterexampleReference: Sendable, Hashable, Codable {
 
 /// One entry of `claims`.
 public struct ClaimRecord: Sendable, Hashable, Codable {
+  /// The claim id, e.g. `lemma1/successive`.
   public var id: String
+  /// Where the claim comes from, e.g. "Lemma 1".
   public var source: String
+  /// The statement checked.
   public var statement: String
+  /// What the check found.
   public var verdict: Verdict
   /// e.g. "exact-enumeration", "search", "sequential-test", "targeted", "growth".
   public var method: String
+  /// Cases (or samples) examined.
   public var cases: Int
+  /// The domain searched or enumerated.
   public var domain: String
+  /// The worst case seen, or `null`.
   public var worst: WorstCase?
+  /// The stored counterexample, or `null`.
   public var counterexample: CounterexampleReference?
   /// Free-form evidence; put timings under keys named `seconds` or `timing`.
   public var evidence: JSONValue
 
+  /// A claim record; `worst` and `counterexample` default to `null`.
   public init(id: String, source: String, statement: String, verdict: Verdict, method: String, cases: Int,
               domain: String, worst: WorstCase? = nil, counterexample: CounterexampleReference? = nil,
               evidence: JSONValue = .object([:])) {
@@ -108,7 +127,9 @@ public struct ClaimRecord: Sendable, Hashable, Codable {
 
 /// Why shard reports cannot be merged.
 public struct ReportMergeError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// What did not match.
   public var reason: String
+  /// "cannot merge reports: …".
   public var description: String { "cannot merge reports: \(reason)" }
 }
 
@@ -119,11 +140,16 @@ public struct ReportMergeError: Error, Sendable, Equatable, CustomStringConverti
 /// and evidence keys named `seconds`/`timing`, a campaign's report is
 /// byte-identical across runs and thread counts.
 public struct ClaimReport: Sendable, Hashable, Codable {
+  /// The schema tag this code writes.
   public static let currentSchema = "bgmd-claims/1"
+  /// Always `currentSchema` for reports made here.
   public var schema: String
+  /// Seed, profile, shard, time, partial flag.
   public var run: RunInfo
+  /// The claims, sorted by id.
   public var claims: [ClaimRecord]
 
+  /// A report of `claims` (sorted by id) for `run`.
   public init(run: RunInfo, claims: [ClaimRecord]) {
     self.schema = ClaimReport.currentSchema
     self.run = run

@@ -3,7 +3,9 @@
 /// Item with stable index `k` belongs to shard `I` iff `k mod N == I − 1`, so
 /// the shards 1…N partition every set of items exactly once.
 public struct Shard: Sendable, Hashable, CustomStringConvertible {
+  /// I, 1-based.
   public let index: Int
+  /// N ≥ 1.
   public let count: Int
 
   /// The whole run.
@@ -55,7 +57,10 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
 
 /// A malformed `--shard` value.
 public struct ShardError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The text given.
   public var input: String
+  /// What is wrong with it.
   public var reason: String
+  /// "invalid shard \"…\": …".
   public var description: String { "invalid shard \"\(input)\": \(reason)" }
 }

@@ -15,10 +15,15 @@ public struct Shrinker {
   /// still fails, `nil` when it passes or is discarded.
   public typealias Test = ([ChoiceValue]) -> [Choice]?
 
+  /// The most test runs the shrinker may spend.
   public let maxAttempts: Int
+  /// Consecutive attempts without improvement before it stops.
   public let maxStall: Int
+  /// The shortlex-least failing sequence so far.
   public private(set) var best: [Choice]
+  /// Test runs spent.
   public private(set) var attempts = 0
+  /// Accepted simplifications.
   public private(set) var improvements = 0
   private var stall = 0
   private let test: Test
