@@ -55,4 +55,23 @@ import Testing
       #expect(r.counterexample?.value == 0.5, "seed \(seed): \(String(describing: r.counterexample?.value))")
     }
   }
+
+  @Test func rationalBetweenThirdAndHalfShrinksToTwoFifths() {
+    // The fraction with the least denominator strictly between 1/3 and 1/2 is 2/5.
+    let gen = Gen.fraction(maxNumerator: 50, maxDenominator: 50)
+    for seed in UInt64(1)...10 {
+      let r = checkUniversal(gen, config: config(seed)) { f in
+        !(3 * f.numerator > f.denominator && 2 * f.numerator < f.denominator)
+      }
+      #expect(r.counterexample?.value == DrawnFraction(numerator: 2, denominator: 5), "seed \(seed)")
+    }
+  }
+
+  @Test func floatShrinksToInteger() {
+    let gen = Gen.double(in: 0...100)
+    for seed in UInt64(1)...10 {
+      let r = checkUniversal(gen, config: config(seed)) { $0 <= 2.5 }
+      #expect(r.counterexample?.value == 3, "seed \(seed): \(String(describing: r.counterexample?.value))")
+    }
+  }
 }
