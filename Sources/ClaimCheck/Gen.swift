@@ -25,6 +25,13 @@ public struct Gen<Value>: Sendable {
     return try generate(&source)
   }
 
+  /// Rebuilds the value a recorded choice sequence generates (simplest
+  /// values past its end), e.g. from a fixture's `choices`.
+  public func replay(_ values: [ChoiceValue]) throws -> Value {
+    var source = ChoiceSource(prefix: values, tail: .simplest)
+    return try generate(&source)
+  }
+
   /// Transforms every generated value.
   public func map<T>(_ transform: @escaping @Sendable (Value) throws -> T) -> Gen<T> {
     Gen<T> { source in try transform(try self.generate(&source)) }

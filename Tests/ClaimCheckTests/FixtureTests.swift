@@ -109,4 +109,21 @@ struct SampleInput: Codable, Equatable {
     #expect(report.claims.first?.evidence["replayed"] == .bool(true))
     #expect(report.claims.first?.cases == 0)
   }
+
+  @Test func failureIsWrittenBeforeAndAfterShrinking() throws {
+    let store = try temporaryStore()
+    defer { try? FileManager.default.removeItem(at: store.root.deletingLastPathComponent()) }
+    let gen = Gen.int(in: 0...10_000)
+    let config = UniversalConfig(seed: 6, cases: 200) { choices, shrunk in
+      guard let x = try? gen.replay(choices.map(\.value)) else { return }
+      _ = try? store.write(claim: "demo/early", expect: .refutes, input: ["x": x], observed: ["shrunk": shrunk],
+                           choices: choices)
+    }
+    let r = checkUniversal(gen, config: config) { $0 < 1_000 }
+    let stored = try store.load(claim: "demo/early")
+    #expect(stored.count == 2)
+    #expect(stored.contains { $0.fixture.input == .object(["x": .number(1_000)]) && $0.fixture.observed["shrunk"] == .bool(true) })
+    #expect(stored.contains { $0.fixture.observed["shrunk"] == .bool(false) })
+    #expect(try gen.replay(r.counterexample?.choices.map(\.value) ?? []) == 1_000)
+  }
 }

@@ -22,9 +22,16 @@ public struct UniversalConfig: Sendable {
   public var examples: [[ChoiceValue]]
   /// Largest number of choices per case.
   public var maxChoices: Int
+  /// Called with the failing choices the moment a failure is found (before
+  /// shrinking, `shrunk == false`) and again after shrinking (`shrunk == true`),
+  /// so a fixture can be on disk before a long shrink is interrupted.
+  /// Rebuild the value with `Gen.replay(_:)`.
+  public var onFailure: (@Sendable (_ choices: [Choice], _ shrunk: Bool) -> Void)?
 
+  /// A configuration; budgets default to small values suitable for unit tests.
   public init(seed: UInt64, cases: Int = 200, shrinkAttempts: Int = 2_000, shrinkStall: Int = 500,
-              threads: Int = 1, examples: [[ChoiceValue]] = [], maxChoices: Int = 10_000) {
+              threads: Int = 1, examples: [[ChoiceValue]] = [], maxChoices: Int = 10_000,
+              onFailure: (@Sendable (_ choices: [Choice], _ shrunk: Bool) -> Void)? = nil) {
     self.seed = seed
     self.cases = cases
     self.shrinkAttempts = shrinkAttempts
@@ -32,6 +39,7 @@ public struct UniversalConfig: Sendable {
     self.threads = threads
     self.examples = examples
     self.maxChoices = maxChoices
+    self.onFailure = onFailure
   }
 }
 
@@ -162,6 +170,7 @@ public func checkUniversal<T>(
 func _shrink<T>(_ gen: Gen<T>, _ initial: [Choice], _ index: Int?, _ config: UniversalConfig,
                 _ property: @escaping @Sendable (T) throws -> CaseResult) -> Counterexample<T>? {
   let maxChoices = config.maxChoices
+  config.onFailure?(initial, false)
   var shrinker = Shrinker(initial: initial, maxAttempts: config.shrinkAttempts, maxStall: config.shrinkStall) { prefix in
     var source = ChoiceSource(prefix: prefix, tail: .simplest, maxChoices: maxChoices)
     let (r, _) = _runCase(gen, &source, property)
@@ -169,6 +178,7 @@ func _shrink<T>(_ gen: Gen<T>, _ initial: [Choice], _ index: Int?, _ config: Uni
     return nil
   }
   let best = shrinker.shrink()
+  config.onFailure?(best, true)
   var source = ChoiceSource(prefix: best.map(\.value), tail: .simplest, maxChoices: maxChoices)
   let (r, value) = _runCase(gen, &source, property)
   guard case .fail(let message) = r, let v = value else { return nil }
