@@ -43,14 +43,12 @@ public struct Shrinker {
   /// - Returns: the shortlex-least failing sequence found.
   @discardableResult
   public mutating func shrink() -> [Choice] {
-    var round = 0
     while !exhausted {
       let before = improvements
       deleteSpans()
       simplifyEach()
       pairs()
       swapAdjacent()
-      round += 1
       if improvements == before { break }
     }
     return best

@@ -39,14 +39,13 @@ public func searchTargeted<T>(
     return (s, source.choices)
   }
   result.evaluations = starts
-  for case let (s, choices)? in starting where result.bestValue == nil || s > result.bestScore {
+  for case let (score, choices)? in starting where result.bestValue == nil || score > result.bestScore {
     var source = ChoiceSource(prefix: choices.map(\.value), tail: .simplest)
-    if let (s2, v) = evaluate(&source) {
-      result.bestScore = s2
+    if let (replayed, v) = evaluate(&source) {
+      result.bestScore = replayed
       result.bestValue = v
       result.bestChoices = source.choices
     }
-    _ = s
   }
   var rng = PRNG(seed: PRNG.caseSeed(runSeed: seed, caseIndex: UInt64.max))
   for _ in 0..<steps {
