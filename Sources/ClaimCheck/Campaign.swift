@@ -1,0 +1,140 @@
+import Foundation
+
+/// A progress event of a campaign.
+public struct ProgressEvent: Sendable, Hashable {
+  /// The claim id.
+  public var claim: String
+  /// 1-based position of the claim in this shard's selection, and its size.
+  public var position: Int
+  public var total: Int
+  /// "start" or "done".
+  public var phase: String
+}
+
+/// Ready-made progress reporters.
+public enum ProgressReporter {
+  /// Prints one line per event to standard error, only when it is a terminal.
+  public static var stderrIfTerminal: @Sendable (ProgressEvent) -> Void {
+    let tty = isatty(2) != 0
+    return { event in
+      guard tty else { return }
+      FileHandle.standardError.write(Data("[\(event.position)/\(event.total)] \(event.claim) \(event.phase)\n".utf8))
+    }
+  }
+}
+
+/// What a claim body gets: its seed, budgets, threads, cancellation and fixtures.
+public struct ClaimContext: Sendable {
+  /// The claim id (slashes allowed, e.g. `lemma1/top-k`).
+  public var id: String
+  /// Derived from the run seed and the claim id only (not from the selection).
+  public var seed: UInt64
+  /// The campaign profile and its budgets.
+  public var profile: Profile
+  public var budget: Budget
+  /// Threads the body may use; results must not depend on it.
+  public var threads: Int
+  /// Checked between batches; set by SIGINT/SIGTERM when installed.
+  public var cancellation: CancellationFlag
+  /// Where this run's counterexamples live, when configured.
+  public var fixtures: FixtureStore?
+
+  /// The choice sequences of this claim's stored fixtures (none without a store),
+  /// to replay before new cases via `universalConfig(examples:)`.
+  /// - Throws: `FixtureError` for a malformed fixture file.
+  public func storedChoices() throws -> [[ChoiceValue]] {
+    try fixtures?.load(claim: id).compactMap { $0.fixture.choices?.values } ?? []
+  }
+
+  /// A universal configuration with this context's seed, budgets and threads.
+  public func universalConfig(examples: [[ChoiceValue]] = []) -> UniversalConfig {
+    UniversalConfig(seed: seed, cases: budget.cases, shrinkAttempts: budget.shrinkAttempts,
+                    shrinkStall: budget.shrinkStall, threads: threads, examples: examples)
+  }
+}
+
+/// A claim to check: identity plus a body producing its record.
+public struct ClaimSpec: Sendable {
+  /// The claim id; also decides the claim's shard and seed.
+  public var id: String
+  /// Checks the claim and returns its record; a thrown error makes it `inconclusive`.
+  public var body: @Sendable (ClaimContext) throws -> ClaimRecord
+  /// A claim `id` checked by `body`.
+  public init(id: String, body: @escaping @Sendable (ClaimContext) throws -> ClaimRecord) {
+    self.id = id
+    self.body = body
+  }
+}
+
+/// A campaign: one run seed, a profile, a shard, threads.
+///
+/// Each claim's seed is split from the run seed by the claim id, so a claim's
+/// result does not depend on the selection, the shard or the thread count.
+/// Claims run one after another (each may use all threads); when cancelled,
+/// the remaining claims are skipped and the report is marked partial.
+public struct Campaign: Sendable {
+  /// The run seed every claim and case seed is split from.
+  public var seed: UInt64
+  /// Budgets (`BGMD_PROFILE` is read by `Profile.fromEnvironment`).
+  public var profile: Profile
+  /// The slice of claims this process runs.
+  public var shard: Shard
+  public var threads: Int
+  public var cancellation: CancellationFlag
+  public var fixtures: FixtureStore?
+  public var progress: (@Sendable (ProgressEvent) -> Void)?
+
+  /// A campaign; `threads` defaults to the active processor count.
+  public init(seed: UInt64, profile: Profile, shard: Shard = .all, threads: Int = processorCount,
+              cancellation: CancellationFlag = CancellationFlag(), fixtures: FixtureStore? = nil,
+              progress: (@Sendable (ProgressEvent) -> Void)? = nil) {
+    self.seed = seed
+    self.profile = profile
+    self.shard = shard
+    self.threads = threads
+    self.cancellation = cancellation
+    self.fixtures = fixtures
+    self.progress = progress
+  }
+
+  /// The seed of claim `id` in this run.
+  public func claimSeed(_ id: String) -> UInt64 {
+    PRNG.caseSeed(runSeed: seed, caseIndex: Shard.stableIndex(of: id))
+  }
+
+  /// Runs this shard's claims (sorted by id) and builds the report.
+  ///
+  /// A body that throws yields `inconclusive` with the error under
+  /// `evidence.error`. Per-claim wall time goes to `evidence.seconds`.
+  public func run(_ claims: [ClaimSpec]) -> ClaimReport {
+    let start = Date()
+    let selected = claims.filter { shard.contains(claim: $0.id) }.sorted { $0.id < $1.id }
+    var records: [ClaimRecord] = []
+    var partial = false
+    for (k, claim) in selected.enumerated() {
+      if cancellation.isCancelled {
+        partial = true
+        break
+      }
+      progress?(ProgressEvent(claim: claim.id, position: k + 1, total: selected.count, phase: "start"))
+      let context = ClaimContext(id: claim.id, seed: claimSeed(claim.id), profile: profile, budget: profile.budget,
+                                 threads: threads, cancellation: cancellation, fixtures: fixtures)
+      let t0 = Date()
+      var record: ClaimRecord
+      do { record = try claim.body(context) } catch {
+        record = ClaimRecord(id: claim.id, source: "", statement: "", verdict: .inconclusive, method: "error",
+                             cases: 0, domain: "", evidence: .object(["error": .string("\(error)")]))
+      }
+      if case .object(var o) = record.evidence {
+        o["seconds"] = .number(Date().timeIntervalSince(t0))
+        record.evidence = .object(o)
+      }
+      records.append(record)
+      progress?(ProgressEvent(claim: claim.id, position: k + 1, total: selected.count, phase: "done"))
+    }
+    if cancellation.isCancelled { partial = true }
+    let run = RunInfo(seed: seed, profile: profile.rawValue, shard: shard.description,
+                      seconds: Date().timeIntervalSince(start), partial: partial)
+    return ClaimReport(run: run, claims: records)
+  }
+}
