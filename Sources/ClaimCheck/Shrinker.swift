@@ -123,8 +123,17 @@ public struct Shrinker {
   private mutating func simplifyFloat(_ i: Int, _ x: Double) {
     guard case .float = best[i].kind else { return }
     if replace(i, best[i].kind.simplest) { return }
-    if !x.isFinite { _ = replace(i, .float(x.isNaN ? 0 : (x < 0 ? -Double.greatestFiniteMagnitude : .greatestFiniteMagnitude))) }
-    guard x.isFinite else { return }
+    if !x.isFinite {
+      // Try finite values, simplest first: small integers, the range's ends,
+      // the largest finite magnitudes; continue from the first that fails.
+      var candidates: [Double] = [1, -1]
+      if case let .float(lo, hi, _) = best[i].kind { candidates += [hi, lo] }
+      candidates += x < 0 ? [-Double.greatestFiniteMagnitude] : [.greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+      for y in candidates where y.isFinite && replace(i, .float(y)) {
+        return simplifyFloat(i, y)
+      }
+      return
+    }
     if x < 0 && replace(i, .float(-x)) { return simplifyFloat(i, -x) }
     let m = x.magnitude
     let sign: Double = x < 0 ? -1 : 1

@@ -2,13 +2,6 @@ import Testing
 @testable import ClaimCheck
 
 @Suite struct PRNGTests {
-  @Test func splitMix64MatchesReferenceVectors() {
-    var g = SplitMix64(seed: 0)
-    #expect(g.next() == 0xE220_A839_7B1D_CDAF)
-    #expect(g.next() == 0x6E78_9E6A_A1B9_65F4)
-    #expect(g.next() == 0x06C4_5D18_8009_454F)
-  }
-
   @Test func xoshiroFirstOutputsAreStable() {
     var g = PRNG(seed: 42)
     let first = (0..<3).map { _ in g.next() }
