@@ -8,7 +8,7 @@ public enum CSVFormat {
   /// - Throws: `MatrixFileError` for an empty file, a field that is not a
   ///   number, or a row whose length differs from the first.
   public static func read(_ text: String, file: String) throws -> Matrix<Double> {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+    var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map {
       $0.hasSuffix("\r") ? $0.dropLast() : $0
     }
     while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
@@ -49,7 +49,8 @@ public enum CSVFormat {
   }
 }
 
-/// A JSON array of arrays of numbers, one inner array per row.
+/// A JSON array of arrays of numbers, one inner array per row; a flat array
+/// of numbers (a vector, as written by `encode(vector:)`) reads as one row.
 public enum JSONMatrixFormat {
   /// Parses JSON text; `file` names it in errors, with the JSON path of the
   /// offending value (e.g. "[2][0]"). Only arrays of arrays of numbers are
@@ -128,6 +129,17 @@ struct _JSONNumberArrayParser {
     var rows = 0
     var width = -1
     if take(0x5D) { throw fail("document", "the array is empty; expected at least one row") }
+    skipWhitespace()
+    if position < bytes.count, bytes[position] != 0x5B {
+      // A flat array of numbers (what `encode(vector:)` writes): one row.
+      repeat {
+        storage.append(try parseNumber("[\(storage.count)]"))
+      } while take(0x2C)
+      try expect(0x5D, "[\(storage.count)]", "',' or ']' after a number")
+      skipWhitespace()
+      guard position == bytes.count else { throw fail("document", "unexpected text after the array") }
+      return Matrix(_unchecked: 1, storage.count, storage)
+    }
     repeat {
       let rowPath = "[\(rows)]"
       try expect(0x5B, rowPath, "'[' opening a row (an array of numbers)")
