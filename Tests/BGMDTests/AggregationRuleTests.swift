@@ -107,4 +107,23 @@ import Testing
     #expect(throws: ShapeError.noRows) { try GeometricMedian<Double>().aggregate(empty, using: &rng) }
     #expect(throws: ShapeError.noRows) { try BlockGeometricMedian<Double>(blockSize: .count(1)).aggregate(empty, using: &rng) }
   }
+
+  @Test mutating func coordinateMedianNetworkAgreesWithSortingForEveryRowCount() throws {
+    // d = 19 exercises the vector groups (8 Float / 4 Double lanes) and the
+    // quickselect tail.
+    for n in 1...40 {
+      let values = (0..<(n * 19)).map { _ in Double(rng.uniformInt(below: 7)) - 3 + rng.uniformDouble() }
+      let doubles = try Matrix(rows: n, columns: 19, storage: values)
+      let floats = try Matrix(rows: n, columns: 19, storage: values.map { Float($0) })
+      let d = coordinateMedian(doubles), f = coordinateMedian(floats)
+      for j in 0..<19 {
+        let column = doubles.column(j).sorted()
+        let expected = n % 2 == 1 ? column[n / 2] : (column[n / 2 - 1] + column[n / 2]) / 2
+        #expect(d[j] == expected, "n = \(n), column \(j)")
+        let columnF = floats.column(j).sorted()
+        let expectedF = n % 2 == 1 ? columnF[n / 2] : (columnF[n / 2 - 1] + columnF[n / 2]) / 2
+        #expect(f[j] == expectedF, "n = \(n), column \(j) (Float)")
+      }
+    }
+  }
 }
