@@ -10,6 +10,7 @@ struct BGMDCommand: ParsableCommand {
       Verify.self,
       Aggregate.self,
       Bench.self,
+      Train.self,
       StressExact.self,
     ]
   )

@@ -77,19 +77,22 @@ public struct TrainingLoop<Rule: AggregationRule>: Sendable {
   /// Runs `iterations` steps of `optimizer` and returns the records.
   ///
   /// - Parameters:
+  ///   - first: the index t of the first step (to continue a run in chunks
+  ///     with the same schedule and records as one call).
   ///   - observe: called after each step with its record and the optimizer
   ///     (for progress and curves); return false to stop early.
   /// - Throws: `ShapeError` when the oracle or the adversary returns a wrong
   ///   shape or a slot outside 0..<b; whatever the rule throws.
   public func run(
     _ optimizer: inout BlockDescent<Rule>, iterations: Int, streams: inout TrainingStreams,
+    startingAt first: Int = 0,
     observe: (StepRecord<Element>, BlockDescent<Rule>) -> Bool = { _, _ in true }
   ) throws -> [StepRecord<Element>] {
     var records: [StepRecord<Element>] = []
     records.reserveCapacity(iterations)
     let b = optimizer.batchCount
     let d = optimizer.dimension
-    for t in 0..<iterations {
+    for t in first..<(first + iterations) {
       let honest = try oracle(optimizer.iterate, t, &streams.oracle)
       guard honest.rows == b, honest.columns == d else {
         throw ShapeError.dimensionMismatch(what: "the oracle's rows (b·d)", expected: b * d, found: honest.rows * honest.columns)

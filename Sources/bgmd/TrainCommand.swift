@@ -1,0 +1,163 @@
+import ArgumentParser
+import BGMD
+import Foundation
+
+extension Method: ExpressibleByArgument {}
+extension MemoryVariant: ExpressibleByArgument {}
+extension SelectionReading: ExpressibleByArgument {}
+extension CorruptionSchedule.Kind: ExpressibleByArgument {}
+
+/// The problems `bgmd train` offers.
+enum ProblemName: String, CaseIterable, ExpressibleByArgument {
+  case quadratic
+  case leastSquares = "least-squares"
+  case logistic
+  case mlp
+}
+
+/// How g̃ moves the iterate.
+enum UpdateName: String, CaseIterable, ExpressibleByArgument {
+  case plain, momentum, nesterov, adam
+
+  var rule: UpdateRule {
+    switch self {
+    case .plain: return .plain
+    case .momentum: return .momentum(beta: 0.9, nesterov: false)
+    case .nesterov: return .momentum(beta: 0.9, nesterov: true)
+    case .adam: return .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
+    }
+  }
+}
+
+/// `bgmd train`: one training run of SGD, CMD, GMD or BGMD, with a curve.
+struct Train: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train one problem with one method (optionally under corruption) and write its curve.",
+    discussion: """
+      Problems: quadratic (an exact PL quadratic, γ = 1/(4L) by default; the \
+      curve has the squared distance to the solution set), least-squares, \
+      logistic, and mlp (784–128–10 on the MNIST file, 4,000/1,000 split; \
+      the curve has test accuracy). Corruption KIND:PSI with KIND one of \
+      \(CorruptionSpec.Kind.allCases.map(\.rawValue).joined(separator: ", ")); \
+      feature-additive, impulse and backdoor corrupt data and need mlp. \
+      The curve is CSV or JSON by the extension of --out; seconds count \
+      training steps only, not evaluations.
+      """
+  )
+
+  @Option(help: "quadratic, least-squares, logistic or mlp.") var problem: ProblemName = .quadratic
+  @Option(help: "sgd, cmd, gmd or bgmd.") var method: Method = .bgmd
+  @Option(help: "BGMD's memory: averaged (Algorithm 1 as printed), per-row or none.") var memory: MemoryVariant = .averaged
+  @Option(help: "BGMD's reading of Algorithm 2.") var selection: SelectionReading = .successive
+  @Option(help: "BGMD's block fraction k/d.") var fraction: Double = 0.1
+  @Option(help: "Corruption as KIND:PSI, e.g. bit-flip:0.2.") var corruption: String?
+  @Option(help: "fixed (the same slots every iteration) or dynamic (fresh slots each iteration).")
+  var schedule: CorruptionSchedule.Kind = .dynamic
+  @Option(help: "Iterations T.") var iterations: Int = 100
+  @Option(help: "The run's seed.") var seed: UInt64 = 1
+  @Option(help: "Where to write the curve (.csv or .json); printed as CSV when absent.") var out: String?
+  @Option(help: "The step γ (default: the problem's).") var step: Double?
+  @Option(help: "b, the rows (workers) per iteration.") var workers: Int = 10
+  @Option(help: "d for quadratic, least-squares and logistic.") var dimension: Int?
+  @Option(help: "Mini-batch size per worker (data problems).") var batchSize: Int?
+  @Option(help: "Geometric median: the certified relative accuracy ε.") var epsilon: Double = 1e-6
+  @Option(help: "plain (x ← x − g̃), momentum, nesterov or adam (the authors' code).") var update: UpdateName = .plain
+  @Option(help: "mlp: the MNIST CSV file.") var data: String = "fixtures/data/mnist_5k.csv"
+  @Flag(help: "mlp: the non-iid shard partition of §7.1 instead of iid.") var nonIid = false
+  @Option(help: "Evaluate every N iterations.") var evaluateEvery: Int?
+
+  func validate() throws {
+    guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+    guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    guard fraction > 0, fraction <= 1 else { throw ValidationError("--fraction must be in (0, 1]") }
+    guard epsilon > 0 else { throw ValidationError("--epsilon must be positive") }
+    if let step, !(step > 0 && step.isFinite) { throw ValidationError("--step must be a positive number") }
+    if let out, !(out.hasSuffix(".csv") || out.hasSuffix(".json")) {
+      throw ValidationError("--out must end in .csv or .json")
+    }
+  }
+
+  func makeTask() throws -> TrainingTask {
+    switch problem {
+    case .quadratic:
+      return TrainingTask.quadratic(dimension: dimension ?? 20, workers: workers, seed: seed)
+    case .leastSquares:
+      return try TrainingTask.leastSquares(dimension: dimension ?? 50, workers: workers,
+                                           batchSize: batchSize ?? 16, seed: seed)
+    case .logistic:
+      return try TrainingTask.logistic(dimension: dimension ?? 50, workers: workers,
+                                       batchSize: batchSize ?? 16, seed: seed)
+    case .mlp:
+      let all = try MNISTCSV.load(path: data)
+      let (train, test) = try all.shuffledSplit(trainCount: all.count * 4 / 5, seed: 0)
+      return try TrainingTask.mlp(train: train, test: test, workers: workers, batchSize: batchSize ?? 64,
+                                  nonIID: nonIid, seed: seed)
+    }
+  }
+
+  func run() throws {
+    let spec = try corruption.map { try CorruptionSpec(parsing: $0) }
+    let task = try makeTask()
+    let methodSpec = MethodSpec(method: method, memory: memory, reading: selection, fraction: fraction, epsilon: epsilon)
+    let every = evaluateEvery ?? Swift.max(1, iterations / 20)
+    let training = TrainingRun(task: task, method: methodSpec, corruption: spec, schedule: schedule,
+                               iterations: iterations, stepSize: step, update: update.rule,
+                               evaluateEvery: every, seed: seed)
+    let terminal = isatty(2) != 0
+    let curve = try training.run { point in
+      guard terminal else { return }
+      var line = "\r[\(point.iteration)/\(iterations)] loss \(format(point.evaluation.loss))"
+      if let d = point.evaluation.squaredDistance { line += "  dist² \(format(d))" }
+      if let a = point.evaluation.accuracy { line += "  acc \(format(a))" }
+      line += "  \(format(point.seconds)) s"
+      FileHandle.standardError.write(Data(line.utf8))
+    }
+    if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    let text: String
+    if let out, out.hasSuffix(".json") {
+      text = json(curve, task: task, method: methodSpec, corruption: spec)
+    } else {
+      text = csv(curve)
+    }
+    if let out {
+      do {
+        try text.write(toFile: out, atomically: true, encoding: .utf8)
+      } catch {
+        throw ValidationError("cannot write \(out): \(error.localizedDescription)")
+      }
+    } else {
+      print(text, terminator: "")
+    }
+  }
+
+  func format(_ x: Double) -> String { String(format: "%.6g", x) }
+
+  func csv(_ curve: TrainingCurve) -> String {
+    var lines = ["iteration,seconds,loss,squared_distance,accuracy"]
+    for p in curve.points {
+      let e = p.evaluation
+      lines.append([String(p.iteration), "\(p.seconds)", "\(e.loss)",
+                    e.squaredDistance.map { "\($0)" } ?? "", e.accuracy.map { "\($0)" } ?? ""].joined(separator: ","))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  func json(_ curve: TrainingCurve, task: TrainingTask, method: MethodSpec, corruption: CorruptionSpec?) -> String {
+    let points = curve.points.map { p in
+      JSONText.object([
+        ("iteration", String(p.iteration)), ("seconds", JSONText.number(p.seconds)),
+        ("loss", JSONText.number(p.evaluation.loss)),
+        ("squaredDistance", p.evaluation.squaredDistance.map(JSONText.number) ?? "null"),
+        ("accuracy", p.evaluation.accuracy.map(JSONText.number) ?? "null"),
+      ])
+    }
+    return JSONText.object([
+      ("problem", JSONText.string(task.name)), ("dimension", String(task.dimension)),
+      ("workers", String(task.workers)), ("method", JSONText.string(method.label)),
+      ("corruption", corruption.map { JSONText.string($0.description) } ?? "null"),
+      ("schedule", JSONText.string(schedule.rawValue)), ("iterations", String(iterations)),
+      ("seed", String(seed)), ("meanRetainedFraction", JSONText.number(curve.meanRetainedFraction)),
+      ("curve", JSONText.array(points)),
+    ]) + "\n"
+  }
+}
