@@ -45,14 +45,16 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
     let certificate = GeometricMedianCertificate(objective: 0, lowerBound: 0, epsilon: 0, iterations: 0, converged: true)
     return GeometricMedianSolution(point: [E](repeating: 0, count: d), certificate: certificate, excludedRows: excluded)
   }
-  var scale = 1 / largest
-  if !scale.isFinite { scale = 0x1p1000 }
+  // Scale by a power of two (exact) only when squares could overflow or
+  // underflow: the largest magnitude outside [2⁻⁴⁰⁰, 2⁴⁰⁰].
+  let scale = largest > 0x1p400 || largest < 0x1p-400 ? Double(sign: .plus, exponent: -largest.exponent, significand: 1) : 1
   let start = coordinateMedian(kept).map { Double($0) * scale }
   let outcome = kept.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
     // d > 0 and kept.rows > 0, so the storage is not empty.
     guard let base = p.baseAddress else { return nil }
     let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: scale)
-    return _weiszfeld(data, weights: keptWeights, start: start, options: options)
+    return _weiszfeld(data, weights: keptWeights, start: start, options: options,
+                      coincidence: 1e-12 * largest * scale)
   }
   guard let run = outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
   let unscale = 1 / scale
@@ -86,10 +88,10 @@ func _relativeGap(_ objective: Double, _ lowerBound: Double) -> Double {
 @_specialize(where E == Float)
 @_specialize(where E == Double)
 func _weiszfeld<E: _StreamedElement>(
-  _ data: _WeiszfeldData<E>, weights: [Double], start: [Double], options: GeometricMedianOptions
+  _ data: _WeiszfeldData<E>, weights: [Double], start: [Double], options: GeometricMedianOptions,
+  coincidence: Double
 ) -> _WeiszfeldRun {
   let n = data.n, d = data.d
-  let coincidence = 1e-12
   let totalWeight = weights.reduce(0, +)
   var z = start
   var next = [Double](repeating: 0, count: d)

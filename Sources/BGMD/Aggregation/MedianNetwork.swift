@@ -39,8 +39,29 @@ func _medianNetwork(_ n: Int, wanted: Set<Int>) -> [(Int, Int)] {
 /// median network with pointwise min/max, so there is no branch on the data.
 /// Even n: the mean of the two middle values.
 /// - Complexity: O(d · n log² n / lanes) vector operations; one pass over x.
+/// Vectors with a branch-free lane-wise compare-exchange (compare, then
+/// blend; the generic `pointwiseMin` is not vectorised).
+protocol _CompareExchangeVector: SIMD where Scalar: BinaryFloatingPoint {
+  /// (lane-wise min, lane-wise max); no NaN.
+  static func compareExchange(_ p: Self, _ q: Self) -> (Self, Self)
+}
+
+extension SIMD8: _CompareExchangeVector where Scalar == Float {
+  @inline(__always) static func compareExchange(_ p: Self, _ q: Self) -> (Self, Self) {
+    let swap = q .< p
+    return (p.replacing(with: q, where: swap), q.replacing(with: p, where: swap))
+  }
+}
+
+extension SIMD4: _CompareExchangeVector where Scalar == Double {
+  @inline(__always) static func compareExchange(_ p: Self, _ q: Self) -> (Self, Self) {
+    let swap = q .< p
+    return (p.replacing(with: q, where: swap), q.replacing(with: p, where: swap))
+  }
+}
+
 @inline(__always)
-func _networkColumnMedians<V: SIMD>(
+func _networkColumnMedians<V: _CompareExchangeVector>(
   _ x: UnsafePointer<V.Scalar>, rows n: Int, columns d: Int, into out: UnsafeMutablePointer<V.Scalar>,
   _ vectorType: V.Type
 ) -> Int where V.Scalar: BinaryFloatingPoint {
@@ -56,9 +77,7 @@ func _networkColumnMedians<V: SIMD>(
     while j + lanes <= d {
       for i in 0..<n { v[i] = raw.loadUnaligned(fromByteOffset: (i * d + j) * stride, as: V.self) }
       for (a, b) in network {
-        let p = v[a], q = v[b]
-        v[a] = pointwiseMin(p, q)
-        v[b] = pointwiseMax(p, q)
+        (v[a], v[b]) = V.compareExchange(v[a], v[b])
       }
       let median = lower == upper ? v[upper] : (v[lower] + v[upper]) * half
       UnsafeMutableRawPointer(out + j).storeBytes(of: median, as: V.self)
