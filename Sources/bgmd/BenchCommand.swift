@@ -92,13 +92,19 @@ func bgmdStep(
     memory.withUnsafeBufferPointer { m in
       sums.withUnsafeMutableBufferPointer { s in
         scores.withUnsafeMutableBufferPointer { q in
-          for i in 0..<b {
-            let row = i * d
-            for j in 0..<d {
-              let v = Double(p[row + j] + m[j])
-              s[j] += v
-              q[j] += v * v
+          // Column chunks keep the two accumulators in cache.
+          var start = 0
+          while start < d {
+            let end = min(start + 1024, d)
+            for i in 0..<b {
+              let row = i * d
+              for j in start..<end {
+                let v = Double(p[row + j] + m[j])
+                s[j] += v
+                q[j] += v * v
+              }
             }
+            start = end
           }
         }
       }
