@@ -144,8 +144,12 @@ import Testing
   }
 
   @Test func floatInputAndSmallShapes() throws {
-    let f = try geometricMedian(try Matrix<Float>([[1, 2, 3], [-1, 4, -1], [2, 2, 3], [3, 1, 3]]))
+    let floatRows: [[Float]] = [[1, 2, 3], [-1, 4, -1], [2, 2, 3], [3, 1, 3]]
+    let f = try geometricMedian(try Matrix<Float>(floatRows))
     #expect(abs(f.point[0] - 1.8775256) < 1e-5 && f.certificate.converged)
+    // The certificate is about the returned Float point itself.
+    let g = floatRows.map { row in distance(row.map(Double.init), f.point.map(Double.init)) }.reduce(0, +)
+    #expect(abs(g - f.certificate.objective) <= 1e-12 * g)
     // d = 1: the median; b = 1: the row.
     #expect(try solve([[5], [1], [3], [100], [2]]).point == [3])
     #expect(try solve([[2, -7]]).point == [2, -7])

@@ -57,10 +57,14 @@ public struct GeometricMedianSolution<Element: Scalar>: Sendable {
 /// returned with its certificate and `converged` says whether ε was reached.
 /// Never a made-up value.
 ///
+/// **Precision.** Sums are accumulated in `Double`; the iterates are
+/// rounded to the element type (`Float` input: `Float` iterates), so the
+/// returned point is exactly the point the certificate is about.
+///
 /// **Scaling.** When the largest magnitude lies outside [2⁻⁴⁰⁰, 2⁴⁰⁰], norms
 /// are computed on the rows multiplied by the power of two that brings it
 /// into [1, 2) (exact), so entries near 1e200 do not overflow; results are
-/// scaled back. Sums are accumulated in `Double` for `Float` input too.
+/// scaled back.
 ///
 /// **Bad input.** Rows with a NaN or ±∞ entry are excluded and listed; the
 /// call throws when they are half of the rows or more.

@@ -154,7 +154,7 @@ func _weiszfeld<E: _StreamedElement>(
     if !fused {
       // Vardi–Zhang: z⁺ = (1 − λ) T̃(z) + λ z with λ = η / ‖R‖ < 1.
       let lambda = eta / rNorm
-      for j in 0..<d { next[j] = (1 - lambda) * next[j] + lambda * z[j] }
+      for j in 0..<d { next[j] = Double(E((1 - lambda) * next[j] + lambda * z[j])) }
       next.withUnsafeBufferPointer { data.squaredDistances(to: $0.baseAddress.unsafelyUnwrapped, into: &nextSquared) }
     }
     var nextObjective = 0.0

@@ -157,7 +157,9 @@ struct _WeiszfeldData<E: _StreamedElement> {
         let r = betaSum * (tilde - z[j])
         rNormSquared += r * r
         rDotOffset += r * (z[j] - weightedMean[j])
-        next[j] = tilde
+        // The iterate is kept representable in the element type, so the
+        // point returned is exactly the point certified.
+        next[j] = Double(E(tilde))
       }
       if let rn = nextSquaredDistances {
         for i in 0..<n {
