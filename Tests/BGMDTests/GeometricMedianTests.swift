@@ -175,4 +175,20 @@ import Testing
     #expect(throws: AggregationError.self) { try solve([[1], [2]], weights: [1, -1]) }
     #expect(throws: AggregationError.self) { try solve([[1], [2]], weights: [0, 0]) }
   }
+
+  @Test func fusedStartPassAgreesWithTheScaledPath() throws {
+    // Entries times 2^600 take the scaled path (separate median, mean and
+    // distance passes); power-of-two scaling is exact, so both paths must
+    // give the same point up to that factor. d = 2500 spans several column
+    // chunks and a tail; odd and even row counts.
+    var rng = Xoshiro256(seed: 13)
+    for n in [5, 6] {
+      let values = (0..<(n * 2500)).map { _ in rng.standardNormal() }
+      let plain = try geometricMedian(try Matrix(rows: n, columns: 2500, storage: values))
+      let scaled = try geometricMedian(try Matrix(rows: n, columns: 2500, storage: values.map { $0 * 0x1p600 }))
+      #expect(plain.point.map { $0 * 0x1p600 } == scaled.point)
+      #expect(plain.certificate.iterations == scaled.certificate.iterations)
+      #expect(plain.certificate.converged)
+    }
+  }
 }

@@ -34,10 +34,12 @@ func _medianNetwork(_ n: Int, wanted: Set<Int>) -> [(Int, Int)] {
   return pruned.reversed()
 }
 
-/// Coordinate-wise medians of n rows of a row-major Float/Double matrix,
-/// `lanes` columns at a time: the n vectors of a column group go through the
+/// Coordinate-wise medians of the first d columns of n rows (row i starts at
+/// x + i·rowStride) of a Float/Double matrix, `lanes` columns at a time: the n vectors of a column group go through the
 /// median network with pointwise min/max, so there is no branch on the data.
 /// Even n: the mean of the two middle values.
+/// - Returns: the number of columns done (a multiple of `lanes`); the caller
+///   finishes the rest.
 /// - Complexity: O(d · n log² n / lanes) vector operations; one pass over x.
 /// Vectors with a branch-free lane-wise compare-exchange (compare, then
 /// blend; the generic `pointwiseMin` is not vectorised).
@@ -62,8 +64,8 @@ extension SIMD4: _CompareExchangeVector where Scalar == Double {
 
 @inline(__always)
 func _networkColumnMedians<V: _CompareExchangeVector>(
-  _ x: UnsafePointer<V.Scalar>, rows n: Int, columns d: Int, into out: UnsafeMutablePointer<V.Scalar>,
-  _ vectorType: V.Type
+  _ x: UnsafePointer<V.Scalar>, rows n: Int, columns d: Int, rowStride: Int,
+  into out: UnsafeMutablePointer<V.Scalar>, _ vectorType: V.Type
 ) -> Int where V.Scalar: BinaryFloatingPoint {
   let lanes = V.scalarCount
   let upper = n / 2, lower = (n - 1) / 2
@@ -75,7 +77,7 @@ func _networkColumnMedians<V: _CompareExchangeVector>(
     let raw = UnsafeRawPointer(x)
     let stride = MemoryLayout<V.Scalar>.stride
     while j + lanes <= d {
-      for i in 0..<n { v[i] = raw.loadUnaligned(fromByteOffset: (i * d + j) * stride, as: V.self) }
+      for i in 0..<n { v[i] = raw.loadUnaligned(fromByteOffset: (i * rowStride + j) * stride, as: V.self) }
       for (a, b) in network {
         (v[a], v[b]) = V.compareExchange(v[a], v[b])
       }

@@ -1,17 +1,21 @@
 /// Element types the Weiszfeld kernel reads directly from the matrix storage,
 /// four at a time, widened to `Double`.
 protocol _StreamedElement: BinaryFloatingPoint {
+  /// The vector the median network runs on.
+  associatedtype MedianVector: _CompareExchangeVector where MedianVector.Scalar == Self
   /// Elements index…index+3 of `base`, as doubles.
   static func load4(_ base: UnsafeRawPointer, _ index: Int) -> SIMD4<Double>
 }
 
 extension Float: _StreamedElement {
+  typealias MedianVector = SIMD8<Float>
   @inline(__always) static func load4(_ base: UnsafeRawPointer, _ index: Int) -> SIMD4<Double> {
     SIMD4<Double>(base.loadUnaligned(fromByteOffset: index &* 4, as: SIMD4<Float>.self))
   }
 }
 
 extension Double: _StreamedElement {
+  typealias MedianVector = SIMD4<Double>
   @inline(__always) static func load4(_ base: UnsafeRawPointer, _ index: Int) -> SIMD4<Double> {
     base.loadUnaligned(fromByteOffset: index &* 8, as: SIMD4<Double>.self)
   }
@@ -169,6 +173,53 @@ struct _WeiszfeldData<E: _StreamedElement> {
       start &+= width
     }
     return (rNormSquared, rDotOffset)
+  }
+
+  /// The start of the iteration in one pass over column chunks (each chunk
+  /// read once from memory, then from cache): z = the coordinate median,
+  /// `mean` = Σ wᵢxᵢ / Σ wᵢ, and rSquared[i] = ‖z − xᵢ‖².
+  /// - Precondition: `scale == 1`.
+  func startPass(
+    weights: [Double], z: UnsafeMutablePointer<Double>, mean: UnsafeMutablePointer<Double>,
+    rSquared: inout [Double]
+  ) {
+    let total = weights.reduce(0, +)
+    var medians = [E](repeating: 0, count: _chunkColumns)
+    var column = [E](repeating: 0, count: n)
+    for i in 0..<n { rSquared[i] = 0 }
+    for j in 0..<d { mean[j] = 0 }
+    let two: E = 2
+    var start = 0
+    while start < d {
+      let width = min(_chunkColumns, d - start)
+      medians.withUnsafeMutableBufferPointer { m in
+        guard let out = m.baseAddress else { return }
+        var t = _networkColumnMedians(
+          x + start, rows: n, columns: width, rowStride: d, into: out, E.MedianVector.self)
+        column.withUnsafeMutableBufferPointer { c in
+          while t < width {
+            for i in 0..<n { c[i] = x[i &* d &+ start &+ t] }
+            let upper = _selectInPlace(c, n / 2)
+            if n % 2 == 1 {
+              m[t] = upper
+            } else {
+              var lower = c[0]
+              for s in 1..<(n / 2) where c[s] > lower { lower = c[s] }
+              m[t] = (lower + upper) / two
+            }
+            t += 1
+          }
+        }
+        for t in 0..<width { z[start &+ t] = Double(m[t]) }
+      }
+      _accumulateRows(x, rows: n, stride: d, offset: start, weights, mean + start, width)
+      for i in 0..<n {
+        rSquared[i] += _squaredDistance(x + (i &* d &+ start), UnsafePointer(z + start), width, 1)
+      }
+      start &+= width
+    }
+    let factor = 1 / total
+    for j in 0..<d { mean[j] *= factor }
   }
 
   /// The weighted mean Σ wᵢ xᵢ / Σ wᵢ in scaled units.
