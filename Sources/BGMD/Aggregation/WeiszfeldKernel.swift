@@ -96,20 +96,30 @@ func _accumulateRows<E: _StreamedElement>(
   _ x: UnsafePointer<E>, rows n: Int, stride d: Int, offset: Int, _ beta: [Double],
   _ acc: UnsafeMutablePointer<Double>, _ width: Int
 ) {
-  var group: [Int] = []
-  group.reserveCapacity(4)
   var i = 0
   while i < n {
-    group.removeAll(keepingCapacity: true)
-    while i < n && group.count < 4 {
-      if beta[i] > 0 { group.append(i) }
+    // The next (up to) four rows with beta > 0; -1 marks a missing one.
+    var group = (-1, -1, -1, -1)
+    var count = 0
+    while i < n && count < 4 {
+      if beta[i] > 0 {
+        switch count {
+        case 0: group.0 = i
+        case 1: group.1 = i
+        case 2: group.2 = i
+        default: group.3 = i
+        }
+        count += 1
+      }
       i += 1
     }
-    if group.isEmpty { break }
-    let first = group[0]
-    func row(_ r: Int) -> UnsafePointer<E> { x + ((r < group.count ? group[r] : first) &* d &+ offset) }
-    func weight(_ r: Int) -> Double { r < group.count ? beta[group[r]] : 0 }
-    _accumulateScaled((row(0), row(1), row(2), row(3)), (weight(0), weight(1), weight(2), weight(3)), acc, width)
+    if count == 0 { break }
+    let first = group.0
+    @inline(__always) func row(_ r: Int) -> UnsafePointer<E> { x + ((r < 0 ? first : r) &* d &+ offset) }
+    @inline(__always) func weight(_ r: Int) -> Double { r < 0 ? 0 : beta[r] }
+    _accumulateScaled(
+      (row(group.0), row(group.1), row(group.2), row(group.3)),
+      (weight(group.0), weight(group.1), weight(group.2), weight(group.3)), acc, width)
   }
 }
 
