@@ -8,23 +8,11 @@ struct BGMDCommand: ParsableCommand {
     abstract: "Block Coordinate Geometric Median Descent: reference implementation and claim verification.",
     subcommands: [
       Verify.self,
+      Replay.self,
+      Report.self,
       StressExact.self,
       Aggregate.self,
       Bench.self,
     ]
   )
-}
-
-struct Verify: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    abstract: "Check the paper's claims and write a claim report."
-  )
-
-  func run() throws {
-    let registered = ClaimRegistry.all
-    if registered.isEmpty {
-      print("bgmd verify: no claims are registered yet; nothing was checked and no report was written.")
-      return
-    }
-  }
 }
