@@ -71,7 +71,13 @@ struct Lemma1Sampling {
   static func sampler(scores: [Double], k: Int, reading: SelectionReading) -> Gen<Double> {
     let total = scores.reduce(0, +)
     return Gen { source in
-      let seed = try source.drawInt(in: 0...Int.max)
+      // The block's seed is one raw 63-bit word. Not `drawInt`: its fresh
+      // draws favour the end points (1 in 16), which would repeat seeds and
+      // make the samples dependent; Hoeffding's bound needs them i.i.d.
+      let value = try source.choose(.integer(min: 0, max: Int.max, shrinkTowards: 0)) { rng in
+        .integer(Int(rng.next() >> 1))
+      }
+      guard case .integer(let seed) = value else { throw GenerationStop.rejected }
       var rng = Xoshiro256(seed: UInt64(seed))
       let block = try selectBlock(scores: scores, k: k, reading: reading, using: &rng)
       var kept = 0.0

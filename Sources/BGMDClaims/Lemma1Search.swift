@@ -8,7 +8,8 @@ import ExactArithmetic
 ///
 /// Domain: 1 ≤ b ≤ `maxRows` (b = 1 for `norm-proportional`, whose weights
 /// ‖G[:,j]‖ must be rational for the exact distribution; with b = 1 they are
-/// the entries' absolute values), 1 ≤ d ≤ `maxDimension`, 1 ≤ k ≤ d,
+/// the entries' absolute values), 1 ≤ d ≤ `maxDimension` (at most 5 for
+/// `with-replacement`: its exact distribution has m^k draw sequences), 1 ≤ k ≤ d,
 /// entries p/q with |p| ≤ `maxNumerator`, 1 ≤ q ≤ `maxDenominator`, G ≠ 0.
 struct Lemma1Search {
   var maxRows: Int
@@ -19,7 +20,8 @@ struct Lemma1Search {
   /// The generator of cases for `reading` and `side`.
   func generator(reading: SelectionReading, side: Lemma1Side) -> Gen<Lemma1ExactCase> {
     let rowsLimit = reading == .normProportional ? 1 : maxRows
-    let (mp, mq, md) = (maxNumerator, maxDenominator, maxDimension)
+    let (mp, mq) = (maxNumerator, maxDenominator)
+    let md = reading == .withReplacement ? Swift.min(5, maxDimension) : maxDimension
     return Gen { source in
       let b = try source.drawInt(in: 1...rowsLimit, shrinkTowards: 1)
       let d = try source.drawInt(in: 1...md, shrinkTowards: 1)
@@ -39,7 +41,8 @@ struct Lemma1Search {
   }
 
   var domain: String {
-    "random G: 1 ≤ b ≤ \(maxRows) (b = 1 for norm-proportional), 1 ≤ d ≤ \(maxDimension), 1 ≤ k ≤ d, "
+    "random G: 1 ≤ b ≤ \(maxRows) (b = 1 for norm-proportional), 1 ≤ d ≤ \(maxDimension) (≤ 5 for with-replacement, "
+      + "whose exact distribution has m^k draw sequences), 1 ≤ k ≤ d, "
       + "entries p/q with |p| ≤ \(maxNumerator), 1 ≤ q ≤ \(maxDenominator), G ≠ 0; decided exactly, failures shrunk"
   }
 }

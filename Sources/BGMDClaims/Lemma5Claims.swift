@@ -19,6 +19,9 @@ import Foundation
 /// tolerance; a failure is shrunk and stored as an exact fixture. (2)
 /// Floating: the same in `Double` with the real geometric median, the gap
 /// compared with the rounding bound of `Lemma5Rounding`.
+/// Stored fixtures are not replayed inside the campaign (`bgmd replay` and
+/// `swift test` replay them), so a record is a pure function of the run
+/// seed and the profile, whatever is already on disk.
 /// Verdict: `refuted` when either phase fails, `inconclusive` when cut
 /// short, else `holds`.
 public enum Lemma5Claims {
@@ -50,7 +53,7 @@ public enum Lemma5Claims {
     var partial = false
 
     // (1) Exact, with arbitrary rational aggregator outputs.
-    let exact = checkUniversal(gens.exact, config: ctx.universalConfig(examples: try ctx.storedChoices()),
+    let exact = checkUniversal(gens.exact, config: ctx.universalConfig(),
                                cancellation: ctx.cancellation) { c in
       guard let t = try c.firstGap() else { return .pass }
       return .fail("x_t − x̃_t ≠ m_t first at t = \(t)")
