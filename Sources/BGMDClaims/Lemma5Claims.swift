@@ -139,7 +139,7 @@ public enum Lemma5Claims {
     if !perStep.isEmpty {
       let plot = Plot(title: "Double, geometric median: largest |x_t − x̃_t − m_t| / rounding bound", xLabel: "t",
                       yLabel: "gap / bound", logY: true,
-                      series: [Plot.Series(name: "max over cases", points: perStep.enumerated().map { (Double($0.offset), Swift.max($0.element, 1e-6)) }),
+                      series: [Plot.Series(name: "max over cases (floored at 1e-6)", points: perStep.enumerated().map { (Double($0.offset), Swift.max($0.element, 1e-6)) }),
                                Plot.Series(name: "bound (1)", points: [(0, 1), (Double(perStep.count - 1), 1)], style: "dashed")])
       evidence["plots"] = .array([plot.json])
     }

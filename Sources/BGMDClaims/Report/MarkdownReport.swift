@@ -58,7 +58,7 @@ public enum MarkdownReport {
         if !plots.isEmpty {
           lines.append("- Plots (in claims.html): " + plots.map { oneLine($0.title) }.joined(separator: "; "))
         }
-        lines.append("- Evidence: `\(ReportText.evidenceSummary(c.evidence).replacingOccurrences(of: "`", with: "'"))`")
+        lines.append("- Evidence: `\(ReportText.evidenceSummary(c.evidence, limit: 600).replacingOccurrences(of: "`", with: "'"))`")
         lines.append("")
       }
     }
