@@ -242,9 +242,16 @@ public enum Lemma1Claims {
     var maxSamples: Int
   }
 
-  /// Replays a Lemma 1 fixture: true when the claim held on its input.
+  /// Replays a Lemma 1 fixture: true when it still does what it records
+  /// (`refutes`: the inequality still fails on its input; `holds`: it still holds).
   /// - Throws: `FixtureInputError` naming the bad field.
   public static func replay(_ fixture: Fixture) throws -> Bool {
+    try claimHolds(on: fixture) == (fixture.expect == .holds)
+  }
+
+  /// Whether the inequality holds on a fixture's input (exactly for
+  /// `kind: "exact"`; by the recorded sequential test for `kind: "sampled"`).
+  static func claimHolds(on fixture: Fixture) throws -> Bool {
     guard case .string(let kind)? = fixture.input["kind"] else {
       throw FixtureInputError(field: "input.kind", expected: "\"exact\" or \"sampled\"")
     }

@@ -158,10 +158,16 @@ public enum Lemma5Claims {
       worst: worst, counterexample: counterexample, evidence: .object(evidence))
   }
 
-  /// Replays a Lemma 5 fixture: true when the identity held on its input
-  /// (exactly for `arithmetic: rational`, within the rounding bound for `double`).
+  /// Replays a Lemma 5 fixture: true when it still does what it records
+  /// (`refutes`: the identity still fails on its input; `holds`: it still holds).
   /// - Throws: `FixtureInputError` naming the bad field.
   public static func replay(_ fixture: Fixture) throws -> Bool {
+    try identityHolds(on: fixture) == (fixture.expect == .holds)
+  }
+
+  /// Whether the identity holds on a fixture's input (exactly for
+  /// `arithmetic: rational`, within the rounding bound for `double`).
+  static func identityHolds(on fixture: Fixture) throws -> Bool {
     guard case .string(let arithmetic)? = fixture.input["arithmetic"] else {
       throw FixtureInputError(field: "input.arithmetic", expected: "\"rational\" or \"double\"")
     }

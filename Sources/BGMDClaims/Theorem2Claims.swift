@@ -7,9 +7,4 @@ public enum Theorem2Claims {
   public static var family: ClaimFamily {
     ClaimFamily(name: "theorem-2", document: "Proofs/theorem-2.md", claims: [])
   }
-
-  /// Replays a fixture of this family. Not written yet: throws, naming the claim.
-  public static func replay(_ fixture: Fixture) throws -> Bool {
-    throw FixtureReplayError.noReplayer(claim: fixture.claim)
-  }
 }

@@ -55,11 +55,15 @@ import Testing
     let refuting = try Lemma1ExactCase(reading: .withReplacement, side: .lemma, k: 2, matrix: [[1, 1, 1].map { Rational($0) }])
       .fixture(claim: "lemma1/with-replacement", expectation: try Lemma1ExactCase(
         reading: .withReplacement, side: .lemma, k: 2, matrix: [[1, 1, 1].map { Rational($0) }]).expectation())
-    #expect(try Lemma1Claims.replay(refuting) == false)
-    #expect(try FixtureReplay.replay(refuting) == false)
+    #expect(try Lemma1Claims.claimHolds(on: refuting) == false)
+    #expect(try Lemma1Claims.replay(refuting) == true)  // still refutes, as recorded
+    #expect(try FixtureReplay.replay(refuting) == true)
     var holding = refuting
     holding.input = try JSONValue(encoding: Lemma1ExactCase(reading: .successive, side: .step, k: 2,
                                                             matrix: [[1, 1, 1].map { Rational($0) }]))
+    #expect(try Lemma1Claims.claimHolds(on: holding) == true)
+    #expect(try Lemma1Claims.replay(holding) == false)  // recorded as refuting, but the claim holds on it
+    holding.expect = .holds
     #expect(try Lemma1Claims.replay(holding) == true)
     var malformed = refuting
     malformed.input = .object(["kind": .string("exact"), "reading": .string("sideways"), "side": .string("lemma"),

@@ -69,8 +69,12 @@ import Testing
     let c = Self.handCase(memory: .averaged, schedule: "fixed")
     let fixture = Fixture(claim: "lemma5/corrupted/averaged/fixed", expect: .refutes, input: try JSONValue(encoding: c),
                           observed: .null)
-    #expect(try Lemma5Claims.replay(fixture) == false)
-    #expect(try FixtureReplay.replay(fixture) == false)
+    #expect(try Lemma5Claims.identityHolds(on: fixture) == false)
+    #expect(try Lemma5Claims.replay(fixture) == true)  // still refutes, as recorded
+    #expect(try FixtureReplay.replay(fixture) == true)
+    var asHolding = fixture
+    asHolding.expect = .holds
+    #expect(try Lemma5Claims.replay(asHolding) == false)
     var input = fixture.input
     if case .object(var o) = input {
       o["gradients"] = nil
