@@ -13,7 +13,7 @@ public enum SVGPlot {
 
   /// The SVG element of `plot`, `width` × `height` pixels plus the legend.
   public static func render(_ plot: Plot, width: Double = 560, height: Double = 320) -> String {
-    let left = 70.0, right = 16.0, top = 28.0, bottom = 46.0
+    let left = 70.0, right = 28.0, top = 28.0, bottom = 46.0
     let plotW = width - left - right, plotH = height - top - bottom
     func usable(_ p: (x: Double, y: Double)) -> Bool {
       p.x.isFinite && p.y.isFinite && (!plot.logX || p.x > 0) && (!plot.logY || p.y > 0)
@@ -24,7 +24,8 @@ public enum SVGPlot {
     var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(totalH))\" "
     out += "viewBox=\"0 0 \(f(width)) \(f(totalH))\" font-family=\"sans-serif\" font-size=\"11\">"
     out += "<rect x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(totalH))\" fill=\"#ffffff\"/>"
-    out += "<text x=\"\(f(width / 2))\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">\(escape(plot.title))</text>"
+    let titleSize = plot.title.count > 72 ? 10 : (plot.title.count > 60 ? 11 : 13)
+    out += "<text x=\"\(f(width / 2))\" y=\"16\" text-anchor=\"middle\" font-size=\"\(titleSize)\">\(escape(plot.title))</text>"
     guard !all.isEmpty else {
       out += "<text x=\"\(f(width / 2))\" y=\"\(f(height / 2))\" text-anchor=\"middle\">no plottable points</text></svg>"
       return out
