@@ -1,0 +1,180 @@
+import ClaimCheck
+import Foundation
+
+/// A claim family that replays its fixtures: `replay(_:)` returns true when
+/// the fixture still does what it records (`expect: refutes` — the stored
+/// input still refutes the claim; `expect: holds` — it still satisfies it).
+///
+/// The protocol extension gives every conformer a default that throws
+/// `FixtureReplayError.noReplayer`; a family's own `static func replay(_:)`
+/// (in its own files) takes precedence as soon as it exists, so this file
+/// needs no edit when a family adds its replayer.
+public protocol FixtureReplaying {
+  /// True when `fixture` still does what it records.
+  static func replay(_ fixture: Fixture) throws -> Bool
+}
+
+extension FixtureReplaying {
+  /// The default: no replayer yet.
+  public static func replay(_ fixture: Fixture) throws -> Bool {
+    throw FixtureReplayError.noReplayer(claim: fixture.claim)
+  }
+}
+
+extension Lemma1Claims: FixtureReplaying {}
+extension BreakdownClaims: FixtureReplaying {}
+extension Lemma5Claims: FixtureReplaying {}
+extension Theorem2Claims: FixtureReplaying {}
+
+/// Replays stored fixtures: dispatches on the claim id's first segment to
+/// the family's `replay(_:)`.
+///
+/// | prefix | replayer |
+/// |---|---|
+/// | `lemma1/` | `Lemma1Claims.replay` |
+/// | `breakdown/`, `gm/` | `BreakdownClaims.replay` |
+/// | `lemma5/` | `Lemma5Claims.replay` |
+/// | `theorem2/` | `Theorem2Claims.replay` |
+///
+/// A family's replayer returns true when the fixture still does what it
+/// records (see `FixtureReplaying`).
+public enum FixtureReplay {
+  /// The replayer of each claim-id prefix (first path segment).
+  public static let replayers: [String: @Sendable (Fixture) throws -> Bool] = [
+    "lemma1": { try Lemma1Claims.replay($0) },
+    "breakdown": { try BreakdownClaims.replay($0) },
+    "gm": { try BreakdownClaims.replay($0) },
+    "lemma5": { try Lemma5Claims.replay($0) },
+    "theorem2": { try Theorem2Claims.replay($0) },
+  ]
+
+  /// Whether `fixture` still does what it records.
+  /// - Throws: `FixtureReplayError.noReplayer` for an unknown prefix; the
+  ///   family's errors (e.g. `FixtureInputError` for a malformed input).
+  public static func replay(_ fixture: Fixture) throws -> Bool {
+    let prefix = fixture.claim.split(separator: "/").first.map(String.init) ?? fixture.claim
+    guard let replayer = replayers[prefix] else { throw FixtureReplayError.noReplayer(claim: fixture.claim) }
+    return try replayer(fixture)
+  }
+
+  /// Every fixture file under `paths` (files as given; directories searched
+  /// recursively for `*.json`, hidden files skipped), sorted.
+  public static func files(under paths: [URL]) -> [URL] {
+    var out: [URL] = []
+    for url in paths {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        out.append(url)  // reported as unreadable by `replay(file:)`
+        continue
+      }
+      if !isDirectory.boolValue {
+        out.append(url)
+        continue
+      }
+      let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil,
+                                                      options: [.skipsHiddenFiles])
+      while let next = enumerator?.nextObject() as? URL {
+        if next.pathExtension == "json" { out.append(next) }
+      }
+    }
+    return out.map(\.standardizedFileURL).sorted { $0.path < $1.path }
+  }
+
+  /// The outcome of replaying one file.
+  public struct Outcome: Sendable {
+    /// The fixture file.
+    public var file: URL
+    /// The parsed fixture (nil when the file is malformed).
+    public var fixture: Fixture?
+    /// Whether the fixture still does what it records.
+    public var ok: Bool
+    /// Why not, or "refutes as recorded" / "holds as recorded".
+    public var message: String
+  }
+
+  /// Replays one file: parses it (errors name the file and field) and
+  /// runs its family's replayer.
+  public static func replay(file: URL) -> Outcome {
+    let fixture: Fixture
+    do {
+      let data = try Data(contentsOf: file)
+      let json: JSONValue
+      do { json = try ClaimCheckJSON.decoder().decode(JSONValue.self, from: data) } catch {
+        throw FixtureError(file: file.path, field: "<root>", expected: "valid JSON", found: "unparseable text")
+      }
+      fixture = try Fixture(json: json, file: file.path)
+    } catch let error as FixtureError {
+      return Outcome(file: file, fixture: nil, ok: false, message: error.description)
+    } catch {
+      return Outcome(file: file, fixture: nil, ok: false, message: "cannot read fixture \(file.path): \(error)")
+    }
+    do {
+      let ok = try replay(fixture)
+      let message = ok
+        ? (fixture.expect == .refutes ? "still refutes the claim, as recorded" : "still satisfies the claim, as recorded")
+        : (fixture.expect == .refutes ? "recorded as a counterexample (expect: refutes) but no longer refutes the claim"
+            : "recorded as satisfying the claim (expect: holds) but no longer does")
+      return Outcome(file: file, fixture: fixture, ok: ok, message: message)
+    } catch let error as FixtureInputError {
+      return Outcome(file: file, fixture: fixture, ok: false,
+                     message: "malformed fixture \(file.path): field `\(error.field)`: \(error.expected)")
+    } catch {
+      return Outcome(file: file, fixture: fixture, ok: false, message: "\(file.path): \(error)")
+    }
+  }
+
+  /// Replays every fixture under `paths`.
+  public static func replayAll(_ paths: [URL]) -> [Outcome] {
+    files(under: paths).map { replay(file: $0) }
+  }
+
+  /// Decodes `value` (a fixture's `input` or `observed`) as `T`, mapping a
+  /// decoding failure to a `FixtureInputError` that names the field
+  /// (`root` followed by the coding path).
+  public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, field root: String = "input") throws -> T {
+    let data = try ClaimCheckJSON.encoder(pretty: false).encode(value)
+    do { return try ClaimCheckJSON.decoder().decode(T.self, from: data) } catch let error as DecodingError {
+      func path(_ keys: [any CodingKey]) -> String {
+        keys.reduce(root) { p, k in k.intValue.map { "\(p)[\($0)]" } ?? "\(p).\(k.stringValue)" }
+      }
+      switch error {
+      case let .keyNotFound(key, context):
+        throw FixtureInputError(field: path(context.codingPath + [key]), expected: "a value (missing)")
+      case let .typeMismatch(t, context):
+        throw FixtureInputError(field: path(context.codingPath), expected: "a value of type \(t)")
+      case let .valueNotFound(t, context):
+        throw FixtureInputError(field: path(context.codingPath), expected: "a value of type \(t) (found null)")
+      case let .dataCorrupted(context):
+        throw FixtureInputError(field: path(context.codingPath), expected: context.debugDescription)
+      @unknown default:
+        throw FixtureInputError(field: root, expected: "\(error)")
+      }
+    }
+  }
+}
+
+/// A fixture whose input cannot be replayed: the field and what was expected.
+public struct FixtureInputError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// e.g. `input.gradients[0][1]`.
+  public var field: String
+  /// What the field should hold.
+  public var expected: String
+  public init(field: String, expected: String) {
+    self.field = field
+    self.expected = expected
+  }
+  public var description: String { "field `\(field)`: expected \(expected)" }
+}
+
+/// Why a fixture cannot be replayed at all.
+public enum FixtureReplayError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// No family replays this claim id.
+  case noReplayer(claim: String)
+
+  public var description: String {
+    switch self {
+    case let .noReplayer(claim):
+      return "no replayer for claim `\(claim)`: its family does not replay fixtures yet"
+    }
+  }
+}

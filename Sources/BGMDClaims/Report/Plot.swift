@@ -1,0 +1,131 @@
+import ClaimCheck
+
+/// A curve plot carried in a claim's evidence, so that any family can emit
+/// plots without knowing the renderer.
+///
+/// The convention: a claim's `evidence` object may hold the key `plots`, an
+/// array of objects
+///
+/// ```json
+/// {"title": "…", "xLabel": "…", "yLabel": "…", "logX": false, "logY": false,
+///  "series": [{"name": "…", "points": [[x, y], …]}, …]}
+/// ```
+///
+/// `logX`/`logY` default to false; points with a non-finite coordinate, or a
+/// non-positive one on a log axis, are skipped when drawing. A series with a
+/// single point is drawn as a marker; `style: "dashed"` on a series draws a
+/// reference line (e.g. a bound). `claims.html` renders every plot as inline
+/// SVG (`SVGPlot`); `claims.md` and `claims.json` keep the numbers.
+public struct Plot: Sendable, Hashable {
+  /// One named curve.
+  public struct Series: Sendable, Hashable {
+    /// The legend entry.
+    public var name: String
+    /// The (x, y) points in drawing order.
+    public var points: [(x: Double, y: Double)]
+    /// `dashed` for reference lines (bounds), nil for a plain line.
+    public var style: String?
+
+    /// A series from its name and points.
+    public init(name: String, points: [(x: Double, y: Double)], style: String? = nil) {
+      self.name = name
+      self.points = points
+      self.style = style
+    }
+
+    public static func == (a: Series, b: Series) -> Bool {
+      a.name == b.name && a.style == b.style && a.points.count == b.points.count
+        && zip(a.points, b.points).allSatisfy { $0.x == $1.x && $0.y == $1.y }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+      hasher.combine(name)
+      hasher.combine(style)
+      for p in points {
+        hasher.combine(p.x)
+        hasher.combine(p.y)
+      }
+    }
+  }
+
+  /// The plot's title.
+  public var title: String
+  /// Axis labels.
+  public var xLabel: String
+  public var yLabel: String
+  /// Logarithmic axes.
+  public var logX: Bool
+  public var logY: Bool
+  /// The curves.
+  public var series: [Series]
+
+  /// A plot from its parts.
+  public init(title: String, xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false,
+              series: [Series]) {
+    self.title = title
+    self.xLabel = xLabel
+    self.yLabel = yLabel
+    self.logX = logX
+    self.logY = logY
+    self.series = series
+  }
+
+  /// The plot as the evidence convention's JSON object.
+  public var json: JSONValue {
+    .object([
+      "title": .string(title), "xLabel": .string(xLabel), "yLabel": .string(yLabel),
+      "logX": .bool(logX), "logY": .bool(logY),
+      "series": .array(series.map { s in
+        var o: [String: JSONValue] = [
+          "name": .string(s.name),
+          "points": .array(s.points.map { .array([.number($0.x), .number($0.y)]) }),
+        ]
+        if let style = s.style { o["style"] = .string(style) }
+        return .object(o)
+      }),
+    ])
+  }
+
+  /// Parses one plot object; nil when it does not follow the convention.
+  public init?(json: JSONValue) {
+    guard case .string(let title)? = json["title"], case .array(let list)? = json["series"] else { return nil }
+    func text(_ key: String) -> String {
+      if case .string(let s)? = json[key] { return s }
+      return ""
+    }
+    func flag(_ key: String) -> Bool {
+      if case .bool(let b)? = json[key] { return b }
+      return false
+    }
+    var series: [Series] = []
+    for item in list {
+      guard case .string(let name)? = item["name"], case .array(let raw)? = item["points"] else { return nil }
+      var points: [(x: Double, y: Double)] = []
+      for p in raw {
+        guard case .array(let pair) = p, pair.count == 2 else { return nil }
+        points.append((Plot.number(pair[0]), Plot.number(pair[1])))
+      }
+      var style: String?
+      if case .string(let s)? = item["style"] { style = s }
+      series.append(Series(name: name, points: points, style: style))
+    }
+    self.init(title: title, xLabel: text("xLabel"), yLabel: text("yLabel"), logX: flag("logX"), logY: flag("logY"),
+              series: series)
+  }
+
+  /// The plots of a claim's evidence (key `plots`); malformed entries are skipped.
+  public static func plots(in evidence: JSONValue) -> [Plot] {
+    guard case .array(let list)? = evidence["plots"] else { return [] }
+    return list.compactMap { Plot(json: $0) }
+  }
+
+  /// A JSON number, or the encoder's "inf"/"-inf"/"nan" strings, as a double.
+  static func number(_ value: JSONValue) -> Double {
+    switch value {
+    case .number(let d): return d
+    case .string("inf"): return .infinity
+    case .string("-inf"): return -.infinity
+    default: return .nan
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import BGMDClaims
+import ClaimCheck
+import Foundation
+
+/// `bgmd verify`: runs the claim campaign and writes the claim report.
+struct Verify: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Check the paper's claims and write a claim report (claims.json, claims.md, claims.html).",
+    discussion: """
+      Exit status: 0 when the run completed (whatever the verdicts); 1 with --strict when a verdict \
+      differs from Proofs/verdicts.json; 130 when the run was interrupted (SIGINT/SIGTERM: the partial \
+      report is written and marked partial). --record rewrites the run profile's section of \
+      Proofs/verdicts.json and, for a full standard run, Proofs/REPORT.md.
+      """
+  )
+
+  @Option(name: .customLong("claim"), parsing: .upToNextOption,
+          help: "Claim ids or id prefixes (e.g. lemma1, lemma5/corrupted); default: every registered claim.")
+  var claims: [String] = []
+  @Option(help: "quick, standard or deep (default standard; BGMD_PROFILE overrides the default).")
+  var profile: String?
+  @Option(help: "The run seed (default 1; BGMD_SEED overrides the default).")
+  var seed: UInt64?
+  @Option(help: "Threads (default: the active processor count). Results do not depend on it.")
+  var jobs: Int?
+  @Option(help: "Run shard I of N (e.g. 2/4); join the shard reports with `bgmd report merge`.")
+  var shard: String = "1/1"
+  @Option(help: "Directory of the report files.")
+  var report: String = "reports"
+  @Option(help: "Directory of counterexample fixtures (written as they are found).")
+  var fixtures: String = "fixtures/counterexamples"
+  @Flag(help: "Rewrite Proofs/verdicts.json (this profile's section) and, for a full standard run, Proofs/REPORT.md.")
+  var record = false
+  @Flag(help: "Exit 1 when a verdict differs from Proofs/verdicts.json.")
+  var strict = false
+
+  func run() throws {
+    let chosenProfile: Profile
+    if let text = profile {
+      guard let p = Profile(rawValue: text.lowercased()) else {
+        throw ValidationError("--profile \(text): expected quick, standard or deep")
+      }
+      chosenProfile = p
+    } else {
+      chosenProfile = try Profile.fromEnvironment(default: .standard)
+    }
+    let runSeedValue = try seed ?? runSeed(default: 1)
+    let parsedShard: Shard
+    do { parsedShard = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
+    if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+    let selected = ClaimRegistry.select(claims)
+    guard !selected.isEmpty else {
+      throw ValidationError(ClaimRegistry.all.isEmpty
+        ? "no claims are registered" : "no registered claim matches \(claims.joined(separator: ", "))")
+    }
+    if record && parsedShard.count != 1 { throw ValidationError("--record needs a whole run (--shard 1/1)") }
+
+    let root = PackageRoot.current()
+    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+    let reportDirectory = URL(fileURLWithPath: report, relativeTo: cwd).standardizedFileURL
+    let fixtureRoot = URL(fileURLWithPath: fixtures, relativeTo: cwd).standardizedFileURL
+    let cancellation = CancellationFlag()
+    SignalCancellation.install(cancellation)
+    defer { SignalCancellation.uninstall() }
+    let threads = jobs ?? processorCount
+    print("bgmd verify: seed \(runSeedValue), profile \(chosenProfile.rawValue), shard \(parsedShard), "
+      + "\(selected.filter { parsedShard.contains(claim: $0.id) }.count) claims, \(threads) threads")
+    let campaign = Campaign(seed: runSeedValue, profile: chosenProfile, shard: parsedShard, threads: threads,
+                            cancellation: cancellation, fixtures: FixtureStore(root: fixtureRoot),
+                            progress: ProgressReporter.stderrIfTerminal)
+    let result = campaign.run(selected)
+    try ReportWriter.write(result, to: reportDirectory, repositoryRoot: root)
+    for c in result.claims {
+      let worst = c.worst?.ratio.map { ", worst \(ReportText.ratio($0))" } ?? ""
+      print("  \(c.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(c.id) (\(c.method), \(c.cases) cases\(worst))")
+    }
+    print("bgmd verify: \(ReportText.tally(result.claims)); report in \(reportDirectory.path)"
+      + String(format: " (%.1f s)", result.run.seconds))
+    if result.run.partial {
+      print("bgmd verify: interrupted — the report is partial")
+      throw ExitCode(130)
+    }
+
+    let verdictURL = root.appendingPathComponent("Proofs/verdicts.json")
+    if record {
+      var file = try VerdictFile.load(verdictURL)
+      file.record(result, replaceSection: claims.isEmpty)
+      try FileManager.default.createDirectory(at: verdictURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try file.encoded().write(to: verdictURL, options: .atomic)
+      print("bgmd verify: recorded the \(chosenProfile.rawValue) verdicts in \(verdictURL.path)")
+      if chosenProfile == .standard && claims.isEmpty {
+        let reportURL = root.appendingPathComponent("Proofs/REPORT.md")
+        let command = "swift run -c release bgmd verify --seed \(runSeedValue) --profile standard --record"
+        let preamble = [
+          "Generated by `\(command)` (seed \(runSeedValue), profile `standard`); do not edit by hand.",
+          "The expected verdicts are in `Proofs/verdicts.json`; each family's checks are explained in its `Proofs/` document.",
+        ]
+        let text = MarkdownReport.render(result, fixtureLinkPrefix: ReportWriter.relativePrefix(
+          from: reportURL.deletingLastPathComponent(), to: root), preamble: preamble)
+        try Data(text.utf8).write(to: reportURL, options: .atomic)
+        print("bgmd verify: wrote \(reportURL.path)")
+      }
+    }
+    if strict {
+      let differences = try VerdictFile.load(verdictURL).differences(result)
+      if !differences.isEmpty {
+        for d in differences { print("bgmd verify: verdict moved: \(d)") }
+        throw ExitCode(1)
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import ClaimCheck
+import Foundation
+import Testing
+
+@testable import BGMDClaims
+
+/// The package root, from this file's location (Tests/BGMDClaimsTests/…).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
+
+/// Snapshot tests of the claim verdicts and the stored counterexamples:
+/// every fixture must still do what it records, and every registered claim
+/// must reach, at the quick profile with seed 1, the verdict recorded in
+/// `Proofs/verdicts.json` (re-record with `swift run bgmd verify --profile quick --record`).
+@Suite(.serialized) struct VerdictSnapshotTests {
+  @Test func everyFixtureStillDoesWhatItRecords() throws {
+    let root = packageRoot.appendingPathComponent("fixtures/counterexamples")
+    let outcomes = FixtureReplay.replayAll([root])
+    for o in outcomes where !o.ok {
+      Issue.record("\(o.file.path): \(o.message) — replay with `swift run bgmd replay \(o.file.path)`")
+    }
+  }
+
+  @Test func quickVerdictsMatchTheRecordedOnes() throws {
+    let file = try VerdictFile.load(packageRoot.appendingPathComponent("Proofs/verdicts.json"))
+    let report = Campaign(seed: 1, profile: .quick).run(ClaimRegistry.claims)
+    #expect(!report.run.partial)
+    let recorded = file.profiles["quick"] ?? [:]
+    for c in report.claims {
+      guard let expected = recorded[c.id] else {
+        let message = "\(c.id) has no quick verdict in Proofs/verdicts.json (observed \(c.verdict.rawValue)); "
+          + "run `swift run bgmd verify --profile quick --record`"
+        Issue.record(Comment(rawValue: message))
+        continue
+      }
+      if expected != c.verdict {
+        let message = "\(c.id): verdict moved from \(expected.rawValue) to \(c.verdict.rawValue) at quick, seed 1 "
+          + "(\(ReportText.evidenceSummary(c.evidence, limit: 400))); if intended, re-record with "
+          + "`swift run bgmd verify --profile quick --record`"
+        Issue.record(Comment(rawValue: message))
+      }
+    }
+  }
+}
