@@ -51,7 +51,9 @@ public enum Theorem2Claims {
                                          runSeed: runSeed)
     let search = searchTargeted(gen, seed: ctx.seed, starts: plan.starts, steps: plan.steps, threads: ctx.threads,
                                 cancellation: ctx.cancellation) { instance in
-      let r = cache.measure(instance, threads: 1).supRatio(reading)
+      // Runs in parallel inside the measurement too: the search's mutation
+      // phase is serial. Results do not depend on the thread count.
+      let r = cache.measure(instance, threads: ctx.threads).supRatio(reading)
       return r.isNaN ? -.infinity : log10(max(r, 1e-300))
     }
     var report = Theorem2Report(setting: setting, reading: reading, plan: plan, search: search)
@@ -90,9 +92,9 @@ public enum Theorem2Claims {
     let unbounded: @Sendable (Theorem2Instance) -> Bool = { instance in
       switch curve {
       case .horizon:
-        return !theorem2HorizonGrowth(cache.measure(instance, threads: 1), reading, rule: plan.growth).bounded
+        return !theorem2HorizonGrowth(cache.measure(instance, threads: threads), reading, rule: plan.growth).bounded
       case .scale:
-        return !theorem2ScaleCurve(instance, reading, plan: plan, cache: cache, threads: 1).0.bounded
+        return !theorem2ScaleCurve(instance, reading, plan: plan, cache: cache, threads: threads).0.bounded
       }
     }
     let shrinking = checkUniversal(

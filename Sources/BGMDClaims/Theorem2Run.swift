@@ -59,9 +59,36 @@ public struct Theorem2Problem: Sendable {
       noiseVariance = Double(q.noiseVariance)
       start = x0.map { Double($0) }
       let f = q.converted(to: Double.self)
-      oracle = { x, b, rng in f.stochasticGradients(x, rows: b, using: &rng) }
+      // ∇f(x) = A(x − x*) with the converted A, in the library's order of
+      // operations (the generic `PLQuadratic.gradient` is not specialised
+      // across modules and dominates a run's cost).
+      let a = f.hessian.storage
+      let minimizer = f.minimizer
+      let noise = f.noise
+      let gradient: @Sendable ([Double]) -> [Double] = { x in
+        var y = [Double](repeating: 0, count: d)
+        for j in 0..<d { y[j] = x[j] - minimizer[j] }
+        var g = [Double](repeating: 0, count: d)
+        for i in 0..<d {
+          var s = 0.0
+          for j in 0..<d { s += a[i * d + j] * y[j] }
+          g[i] = s
+        }
+        return g
+      }
+      oracle = { x, b, rng in
+        let g = gradient(x)
+        var storage: [Double] = []
+        storage.reserveCapacity(b * d)
+        for _ in 0..<b {
+          let start = storage.count
+          storage.append(contentsOf: g)
+          theorem2AddNoise(noise, to: &storage, from: start, dimension: d, using: &rng)
+        }
+        return (try? Matrix(rows: b, columns: d, storage: storage)) ?? Matrix(rows: b, columns: d, repeating: .nan)
+      }
       projection = { f.projection($0) }
-      gradientSquaredNorm = { x in f.gradient(x).reduce(0) { $0 + $1 * $1 } }
+      gradientSquaredNorm = { x in gradient(x).reduce(0) { $0 + $1 * $1 } }
     } else {
       let s = Double(instance.noiseNumerator) / Double(max(1, instance.noiseDenominator))
       let noise: GradientNoise<Double> =
@@ -85,6 +112,29 @@ public struct Theorem2Problem: Sendable {
   public var stepSize: Double { 1 / (4 * smoothness) }
   /// q = 1 − μ/(8L), the rate of (17) and the ratio of consecutive weights.
   public var rate: Double { 1 - mu / (8 * smoothness) }
+}
+
+/// Adds one draw of `noise` to `storage[start..<start+d]`, drawing exactly
+/// what `GradientNoise.sample(dimension:using:)` draws (a test compares them):
+/// the generic sampler is not specialised across modules.
+func theorem2AddNoise(_ noise: GradientNoise<Double>, to storage: inout [Double], from start: Int, dimension d: Int,
+                      using rng: inout Xoshiro256) {
+  switch noise {
+  case .none:
+    return
+  case let .rademacher(s):
+    var word: UInt64 = 0
+    for j in 0..<d {
+      if j % 64 == 0 { word = rng.next() }
+      storage[start + j] += (word >> UInt64(j % 64)) & 1 == 1 ? s : -s
+    }
+  case let .signedBasis(s):
+    let j = rng.uniformInt(below: d)
+    storage[start + j] += rng.next() & 1 == 1 ? s : -s
+  case .gaussian:
+    let n = noise.sample(dimension: d, using: &rng)
+    for j in 0..<d { storage[start + j] += n[j] }
+  }
 }
 
 /// The attack of an instance, as the training loop's adversary.

@@ -2,6 +2,7 @@ import BGMD
 import ClaimCheck
 import ExactArithmetic
 import Foundation
+import Randomness
 import Testing
 
 @testable import BGMDClaims
@@ -101,5 +102,24 @@ func theorem2Instance(_ setting: Theorem2Setting = .clean, k: Int = 4, noise: St
       }
     }
     print("theorem-2 family at quick: \(seconds) s")
+  }
+}
+
+@Suite struct Theorem2OracleTests {
+  /// The specialised oracle draws exactly what `PLQuadratic.stochasticGradients` draws.
+  @Test(arguments: ["none", "rademacher", "signed-basis"])
+  func oracleMatchesTheLibrary(noise: String) throws {
+    let inst = theorem2Instance(noise: noise)
+    let p = Theorem2Problem(inst)
+    let f = try #require(inst.quadratic()).converted(to: Double.self)
+    var a = Xoshiro256(seed: 9)
+    var b = Xoshiro256(seed: 9)
+    for _ in 0..<5 {
+      let mine = p.oracle(p.start, 10, &a)
+      let library = f.stochasticGradients(p.start, rows: 10, using: &b)
+      #expect(mine.storage == library.storage)
+    }
+    #expect(a.next() == b.next())
+    #expect(p.gradientSquaredNorm(p.start) == f.gradient(p.start).reduce(0) { $0 + $1 * $1 })
   }
 }
