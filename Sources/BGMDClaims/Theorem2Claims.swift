@@ -57,7 +57,23 @@ public enum Theorem2Claims {
       return r.isNaN ? -.infinity : log10(max(r, 1e-300))
     }
     var report = Theorem2Report(setting: setting, reading: reading, plan: plan, search: search)
-    guard let best = search.bestValue, !search.partial else {
+    // The permanent examples compete with the search's best.
+    var bestValue = search.bestValue
+    var bestChoices = search.bestChoices.map(\.value)
+    var bestScore = search.bestScore
+    for probe in Theorem2Instance.probes(setting: setting) {
+      var source = ChoiceSource(prefix: probe, tail: .simplest)
+      guard let instance = try? gen.generate(&source) else { continue }
+      let r = cache.measure(instance, threads: ctx.threads).supRatio(reading)
+      let score = r.isNaN ? -.infinity : log10(max(r, 1e-300))
+      report.probes += 1
+      if bestValue == nil || score > bestScore {
+        bestValue = instance
+        bestChoices = source.choices.map(\.value)
+        bestScore = score
+      }
+    }
+    guard let best = bestValue, !search.partial else {
       report.verdict = .inconclusive
       report.note = search.partial ? "cancelled during the search" : "no instance could be generated"
       return report.record(id: id(setting, reading))
@@ -70,7 +86,7 @@ public enum Theorem2Claims {
     report.horizonGrowth = horizon
     report.scaleGrowth = scale
     report.scaleMeasurements = scaleMeasurements
-    report.runsDone = (search.evaluations + plan.scaleExponents.count) * plan.runs
+    report.runsDone = (search.evaluations + report.probes + plan.scaleExponents.count) * plan.runs
     let confirmationSeed = PRNG.caseSeed(runSeed: ctx.seed, caseIndex: 1 << 40)
 
     let candidate: Theorem2Curve? = !horizon.bounded ? .horizon : !scale.bounded ? .scale : nil
@@ -100,7 +116,7 @@ public enum Theorem2Claims {
     let shrinking = checkUniversal(
       gen,
       config: UniversalConfig(seed: ctx.seed, cases: 0, shrinkAttempts: plan.shrinkAttempts,
-                              shrinkStall: plan.shrinkAttempts, threads: 1, examples: [search.bestChoices.map(\.value)]),
+                              shrinkStall: plan.shrinkAttempts, threads: 1, examples: [bestChoices]),
       cancellation: ctx.cancellation
     ) { instance in unbounded(instance) ? .fail("the \(curve.rawValue) curve grows") : .pass }
     report.shrinkAttempts = shrinking.counterexample?.shrinkAttempts ?? 0
@@ -118,6 +134,10 @@ public enum Theorem2Claims {
       report.runsDone += result.samples
       if result.decision == .refuted {
         report.verdict = .refuted
+        // Control: the same instance with k = d (GMD: no block, no memory).
+        var full = instance
+        full.blockSize = full.dimension
+        report.control = cache.measure(full, threads: threads)
         let fixture = theorem2Fixture(claim: id(setting, reading), curve: curve, confirmation: confirmation,
                                       result: result, base: instance, plan: plan,
                                       ratios: cache.measure(instance, threads: threads).ratios(reading))

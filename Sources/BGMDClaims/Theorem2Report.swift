@@ -17,7 +17,11 @@ struct Theorem2Report {
   var confirmedCurve: Theorem2Curve?
   var confirmedInstance: Theorem2Instance?
   var confirmedMeasurement: Theorem2Measurement?
+  /// The counterexample with k = d, for comparison.
+  var control: Theorem2Measurement?
   var shrinkAttempts = 0
+  /// Permanent examples evaluated beside the search.
+  var probes = 0
   var runsDone = 0
   var fixture: Fixture?
   var fixturePath: String?
@@ -48,6 +52,7 @@ struct Theorem2Report {
       "search": .object([
         "evaluations": .number(Double(search.evaluations)), "improvements": .number(Double(search.improvements)),
         "bestScoreLog10": .number(search.bestScore), "objective": .string("log10 of the largest ratio over T"),
+        "probes": .number(Double(probes)),
       ]),
       "definitions": .object([
         "R0": .string("f(x_0) − f* (dimensionally consistent; the alternative ‖x_0 − x_p‖² is reported as ratioAlternativeR0)"),
@@ -87,6 +92,13 @@ struct Theorem2Report {
     if let m = confirmedMeasurement, verdict == .refuted {
       evidence["counterexampleInstance"] = Self.measurementJSON(m, reading)
       evidence["shrinkAttempts"] = .number(Double(shrinkAttempts))
+      if let c = control {
+        evidence["controlFullBlock"] = .object([
+          "description": .string("the counterexample with k = d (GMD: no block selection, no memory)"),
+          "instance": .string(c.instance.description), "lhs": Self.numbers(c.lhs), "ratio": Self.numbers(c.ratios(reading)),
+          "horizonGrowthBounded": .bool(theorem2HorizonGrowth(c, reading, rule: plan.growth).bounded),
+        ])
+      }
       var plots: [JSONValue] = []
       if case .array(let a)? = evidence["plots"] { plots = a }
       plots.append(Self.plot(m, reading, title: "Theorem 2, \(setting.rawValue), \(reading.rawValue): counterexample"))
