@@ -26,6 +26,17 @@ public struct Theorem2Bracket: Sendable, Hashable {
     let g = Double(goodCount)
     accuracy = epsilon == 0 ? 0 : l * l * epsilon * epsilon / (mu * mu * g * g * oneMinusAlpha)
   }
+
+  /// Theorem 1's bracket (16) with every constant 1:
+  /// L·R0/T + σ²ξ⁻²/(1 − α)² + L²ε²/(|𝔾|²(1 − α)²).
+  public init(theorem1 l: Double, initialGap r0: Double, horizon t: Int, sigmaSquared: Double, xi: Double,
+              alpha: Double, goodCount: Int, epsilon: Double) {
+    let oneMinusAlpha = (1 - alpha) * (1 - alpha)
+    transient = l * r0 / Double(max(1, t))
+    noise = sigmaSquared / (xi * xi * oneMinusAlpha)
+    let g = Double(goodCount)
+    accuracy = epsilon == 0 ? 0 : l * l * epsilon * epsilon / (g * g * oneMinusAlpha)
+  }
 }
 
 /// What R independent runs of one instance measured, with the bracket under
@@ -62,10 +73,16 @@ public struct Theorem2Measurement: Sendable {
     self.runs = runs
     let n = instance.horizons.count
     let count = Double(max(1, runs.count))
-    lhs = (0..<n).map { i in runs.reduce(0) { $0 + $1.squaredDistances[i] } / count }
+    lhs = (0..<n).map { i in runs.reduce(0) { $0 + Self.sample($1, instance.theorem, i) } / count }
     epsilon = (0..<n).map { i in runs.map { $0.epsilon[i] }.max() ?? 0 }
     secondMoment = (0..<n).map { i in runs.map { $0.secondMoment[i] }.max() ?? 0 }
     measuredXi = (0..<n).map { i in runs.map { $0.retained[i] }.min() ?? 1 }
+  }
+
+  /// One run's left-hand side at horizon index i: ‖x̂_T − x_p‖² (Theorem 2)
+  /// or (1/T) Σ_{t<T} ‖∇f(x_t)‖² (Theorem 1).
+  static func sample(_ run: Theorem2RunResult, _ theorem: Int, _ i: Int) -> Double {
+    theorem == 1 ? run.gradientMeans[i] : run.squaredDistances[i]
   }
 
   /// ξ = k/d, what Lemma 1 guarantees.
@@ -90,6 +107,12 @@ public struct Theorem2Measurement: Sendable {
       if reading == .secondMoment { sigma = max(sigma, run.secondMoment[i]) }
     }
     let xi = measured ? max(xiSeen, 1e-300) : lemma1Xi
+    if instance.theorem == 1 {
+      return Theorem2Bracket(
+        theorem1: problem.smoothness, initialGap: alternativeR0 ? problem.initialDistance : problem.initialGap,
+        horizon: instance.horizons[i], sigmaSquared: sigma, xi: xi, alpha: instance.alpha,
+        goodCount: instance.goodCount, epsilon: eps)
+    }
     return Theorem2Bracket(
       mu: problem.mu, smoothness: problem.smoothness,
       initialGap: alternativeR0 ? problem.initialDistance : problem.initialGap,
@@ -103,7 +126,7 @@ public struct Theorem2Measurement: Sendable {
   public func runRatio(_ run: Theorem2RunResult, _ reading: Assumption1Reading, at i: Int) -> Double {
     let r = bracket(reading, at: i, including: run).total
     if !r.isFinite { return 0 }
-    let z = run.squaredDistances[i] / r
+    let z = Self.sample(run, instance.theorem, i) / r
     return z.isNaN ? .infinity : z
   }
 

@@ -19,36 +19,47 @@ public enum Theorem2Claims {
     ClaimFamily(name: "theorem-2", document: "Proofs/theorem-2.md", claims: claims)
   }
 
-  /// The claim id of a setting and reading.
-  public static func id(_ setting: Theorem2Setting, _ reading: Assumption1Reading) -> String {
-    "theorem2/bound/\(setting.rawValue)/\(reading.rawValue)"
+  /// The claim id of a setting and reading (`theorem2/bound/…`, or
+  /// `theorem1/bound/…` for Theorem 1).
+  public static func id(_ setting: Theorem2Setting, _ reading: Assumption1Reading, theorem: Int = 2) -> String {
+    "theorem\(theorem)/bound/\(setting.rawValue)/\(reading.rawValue)"
   }
 
-  /// One claim per setting and reading.
+  /// One claim per theorem (2, then 1), setting and reading.
   public static var claims: [ClaimSpec] {
-    Theorem2Setting.allCases.flatMap { setting in
-      Assumption1Reading.allCases.map { reading in
-        ClaimSpec(id: id(setting, reading)) { ctx in try check(setting, reading, context: ctx) }
+    [2, 1].flatMap { theorem in
+      Theorem2Setting.allCases.flatMap { setting in
+        Assumption1Reading.allCases.map { reading in
+          ClaimSpec(id: id(setting, reading, theorem: theorem)) { ctx in
+            try check(setting, reading, theorem: theorem, context: ctx)
+          }
+        }
       }
     }
   }
 
-  /// The statement checked.
+  /// The statement of Theorem 1 as checked.
+  static let statement1 =
+    "γ = 1/(2L), τ uniform in {0, …, T − 1}: E‖∇f(x_τ)‖² = O(L·R0/T + σ²ξ⁻²/(1 − α)² + L²ε²/(|𝔾|²(1 − α)²)); "
+    + "checked as: LHS/RHS (all constants 1) stays bounded in T and in scale"
+
+  /// The statement of Theorem 2 as checked.
   static let statement =
     "γ = 1/(4L): E‖x̂_T − x_p‖² = O((L·R0/μ²)(1 − μ/(8L))^T + σ²ξ⁻²/(μ²(1 − α)²) + L²ε²/(μ²|𝔾|²(1 − α)²)), "
     + "x̂_T = Σ_{t<T} w_t x_t / W_T, w_t = (1 − μ/(8L))^{−(t+1)}; checked as: LHS/RHS (all constants 1) stays bounded "
     + "in T and in scale"
 
   /// Runs the check of one claim.
-  public static func check(_ setting: Theorem2Setting, _ reading: Assumption1Reading, context ctx: ClaimContext) throws
-    -> ClaimRecord
+  public static func check(_ setting: Theorem2Setting, _ reading: Assumption1Reading, theorem: Int = 2,
+                           context ctx: ClaimContext) throws -> ClaimRecord
   {
+    let claim = id(setting, reading, theorem: theorem)
     let plan = Theorem2Plan.forProfile(ctx.profile)
     let cache = Theorem2Cache()
     let runSeed = Int(ctx.seed & ((1 << 52) - 1))
     let gen = Theorem2Instance.generator(setting: setting, maxDimension: plan.maxDimension,
                                          maxCondition: plan.maxCondition, runs: plan.runs, horizons: plan.horizons,
-                                         runSeed: runSeed)
+                                         runSeed: runSeed, theorem: theorem)
     let search = searchTargeted(gen, seed: ctx.seed, starts: plan.starts, steps: plan.steps, threads: ctx.threads,
                                 cancellation: ctx.cancellation) { instance in
       // Runs in parallel inside the measurement too: the search's mutation
@@ -56,7 +67,7 @@ public enum Theorem2Claims {
       let r = cache.measure(instance, threads: ctx.threads).supRatio(reading)
       return r.isNaN ? -.infinity : log10(max(r, 1e-300))
     }
-    var report = Theorem2Report(setting: setting, reading: reading, plan: plan, search: search)
+    var report = Theorem2Report(theorem: theorem, setting: setting, reading: reading, plan: plan, search: search)
     // The permanent examples compete with the search's best.
     var bestValue = search.bestValue
     var bestChoices = search.bestChoices.map(\.value)
@@ -76,7 +87,7 @@ public enum Theorem2Claims {
     guard let best = bestValue, !search.partial else {
       report.verdict = .inconclusive
       report.note = search.partial ? "cancelled during the search" : "no instance could be generated"
-      return report.record(id: id(setting, reading))
+      return report.record(id: claim)
     }
     let threads = ctx.threads
     let worst = cache.measure(best, threads: threads)
@@ -101,7 +112,7 @@ public enum Theorem2Claims {
       if result.decision == .refuted {
         report.note = "the point estimates showed no growth but fresh runs put the last ratio above the threshold"
       }
-      return report.record(id: id(setting, reading))
+      return report.record(id: claim)
     }
 
     // Growth seen: shrink the instance, then confirm on fresh runs.
@@ -138,19 +149,19 @@ public enum Theorem2Claims {
         var full = instance
         full.blockSize = full.dimension
         report.control = cache.measure(full, threads: threads)
-        let fixture = theorem2Fixture(claim: id(setting, reading), curve: curve, confirmation: confirmation,
+        let fixture = theorem2Fixture(claim: claim, curve: curve, confirmation: confirmation,
                                       result: result, base: instance, plan: plan,
                                       ratios: cache.measure(instance, threads: threads).ratios(reading))
         report.fixture = fixture
         if let store = ctx.fixtures {
           let url = try store.write(fixture)
-          report.fixturePath = "fixtures/counterexamples/\(id(setting, reading))/\(url.lastPathComponent)"
+          report.fixturePath = "fixtures/counterexamples/\(claim)/\(url.lastPathComponent)"
         }
-        return report.record(id: id(setting, reading))
+        return report.record(id: claim)
       }
     }
     report.verdict = .inconclusive
     report.note = "the \(curve.rawValue) curve grows in the point estimates; the planned test on fresh runs did not confirm it"
-    return report.record(id: id(setting, reading))
+    return report.record(id: claim)
   }
 }

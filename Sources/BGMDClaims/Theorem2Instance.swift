@@ -61,6 +61,9 @@ public enum Assumption1Reading: String, Sendable, CaseIterable, Codable {
 /// from `problemSeed` (exact in ℚ, run in `Double`); `sine-squared` is
 /// Σ x_j² + 3 sin² x_j (`SineSquaredPL`, μ = 1/32, L = 8).
 public struct Theorem2Instance: Sendable, Codable, Hashable, CustomStringConvertible {
+  /// Which theorem is checked: 2 (γ = 1/(4L), E‖x̂_T − x_p‖²) or 1
+  /// (γ = 1/(2L), E‖∇f(x_τ)‖², τ uniform in {0, …, T − 1}).
+  public var theorem: Int
   /// `quadratic` or `sine-squared`.
   public var problem: String
   /// Seeds the builder (quadratic) and the start x_0.
@@ -119,7 +122,7 @@ public struct Theorem2Instance: Sendable, Codable, Hashable, CustomStringConvert
 
   /// One line with every parameter.
   public var description: String {
-    "\(problem) seed=\(problemSeed) d=\(dimension) rank=\(rank) κ=\(conditionNumber) k=\(blockSize) b=\(rows) "
+    "theorem \(theorem): \(problem) seed=\(problemSeed) d=\(dimension) rank=\(rank) κ=\(conditionNumber) k=\(blockSize) b=\(rows) "
       + "noise=\(noise)(\(noiseNumerator)/\(noiseDenominator)) start=±\(startScale) ψ=\(badPercent)% "
       + "attack=\(attackName) R=\(runs) runSeed=\(runSeed) T=\(horizons.map(String.init).joined(separator: ","))"
   }
@@ -160,7 +163,7 @@ extension Theorem2Instance {
   /// - Parameters: `maxDimension` bounds d, `maxCondition` bounds κ; `runs`,
   ///   `horizons` and `runSeed` are fixed by the caller (the profile).
   public static func generator(setting: Theorem2Setting, maxDimension: Int, maxCondition: Int, runs: Int,
-                               horizons: [Int], runSeed: Int, rows: Int = 10) -> Gen<Theorem2Instance> {
+                               horizons: [Int], runSeed: Int, rows: Int = 10, theorem: Int = 2) -> Gen<Theorem2Instance> {
     Gen { s in
       let sine = try s.drawInt(in: 0...5) == 5
       let d = try s.drawInt(in: 2...maxDimension, shrinkTowards: 2)
@@ -179,7 +182,7 @@ extension Theorem2Instance {
         exponent = try s.drawInt(in: 0...6)
       }
       return Theorem2Instance(
-        problem: sine ? "sine-squared" : "quadratic", problemSeed: problemSeed, dimension: d, rank: rank,
+        theorem: theorem, problem: sine ? "sine-squared" : "quadratic", problemSeed: problemSeed, dimension: d, rank: rank,
         conditionNumber: kappa, blockSize: k, rows: rows, noise: noise, noiseNumerator: numerator,
         noiseDenominator: denominator, startScale: start, corruption: setting.corruption,
         badPercent: setting.badPercent, attack: attack, magnitudeExponent: exponent, runs: runs,

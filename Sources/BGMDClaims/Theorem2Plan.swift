@@ -33,9 +33,9 @@ public struct Theorem2Plan: Sendable, Hashable {
     case .quick:
       return Theorem2Plan(horizons: [1, 10, 20, 40, 80], runs: 6, starts: 3, steps: 2, maxDimension: 6,
                           maxCondition: 10, scaleExponents: [0, 3, 6], shrinkAttempts: 6, alpha: 0.01, beta: 0.01,
-                          margin: 0.25, firstLook: 32, maxConfirmationRuns: 256, growth: GrowthRule())
+                          margin: 0.25, firstLook: 16, maxConfirmationRuns: 256, growth: GrowthRule())
     case .standard:
-      return Theorem2Plan(horizons: [1, 10, 20, 40, 80, 160, 320], runs: 12, starts: 10, steps: 14, maxDimension: 8,
+      return Theorem2Plan(horizons: [1, 10, 20, 40, 80, 160, 320], runs: 12, starts: 8, steps: 10, maxDimension: 8,
                           maxCondition: 20, scaleExponents: [0, 2, 4, 6], shrinkAttempts: 24, alpha: 0.01,
                           beta: 0.01, margin: 0.25, firstLook: 32, maxConfirmationRuns: 512, growth: GrowthRule())
     case .deep:

@@ -3,6 +3,8 @@ import Foundation
 
 /// What one Theorem 2 check found, turned into its `ClaimRecord`.
 struct Theorem2Report {
+  /// 2 or 1.
+  var theorem: Int
   var setting: Theorem2Setting
   var reading: Assumption1Reading
   var plan: Theorem2Plan
@@ -42,7 +44,8 @@ struct Theorem2Report {
     return "PL quadratics f = ½(x − x*)ᵀQᵀDQ(x − x*) built exactly in ℚ (rational Householder Q, d 2…\(plan.maxDimension), "
       + "rank 1…d, κ 1…\(plan.maxCondition), μ = 1/q, q ≤ 4) and Σ x_j² + 3 sin² x_j (μ = 1/32, L = 8), run in Double; "
       + "oracle noise none / Rademacher / signed basis with exact σ²; x_0 = x* + u, u ∈ {−S…S}^d, S ≤ 10; "
-      + "Algorithm 1 as printed (averaged memory, successive selection, k 1…d), GM with certified ε ≤ 1e−6; "
+      + "Algorithm 1 as printed (averaged memory, successive selection, k 1…d, γ = 1/(\(theorem == 1 ? 2 : 4)L)), "
+      + "GM with certified ε ≤ 1e−6; "
       + "b = 10, ψ = \(setting.badPercent)%, \(corruption)\(feature); T ∈ \(plan.horizons), R = \(plan.runs) runs"
   }
 
@@ -72,7 +75,7 @@ struct Theorem2Report {
     if let m = worst {
       evidence["worstInstance"] = Self.measurementJSON(m, reading)
       evidence["largestRatio"] = .number(m.supRatio(reading))
-      evidence["plots"] = .array([Self.plot(m, reading, title: "Theorem 2, \(setting.rawValue), \(reading.rawValue): worst instance")])
+      evidence["plots"] = .array([Self.plot(m, reading, title: "Theorem \(theorem), \(setting.rawValue), \(reading.rawValue): worst instance")])
       worstCase = WorstCase(ratio: m.supRatio(reading), case: m.instance.description)
     }
     if let g = horizonGrowth { evidence["horizonGrowth"] = g.json }
@@ -101,7 +104,7 @@ struct Theorem2Report {
       }
       var plots: [JSONValue] = []
       if case .array(let a)? = evidence["plots"] { plots = a }
-      plots.append(Self.plot(m, reading, title: "Theorem 2, \(setting.rawValue), \(reading.rawValue): counterexample"))
+      plots.append(Self.plot(m, reading, title: "Theorem \(theorem), \(setting.rawValue), \(reading.rawValue): counterexample"))
       evidence["plots"] = .array(plots)
     }
     var counterexample: CounterexampleReference?
@@ -110,8 +113,8 @@ struct Theorem2Report {
         fixture: fixturePath ?? "(no fixture store configured)", exact: false, summary: f.summary ?? "")
     }
     return ClaimRecord(
-      id: id, source: "Theorem 2 (17); Assumption 1 (\(reading.rawValue) reading)",
-      statement: Theorem2Claims.statement, verdict: verdict, method: "targeted-search+growth+sequential-test",
+      id: id, source: "Theorem \(theorem) (\(theorem == 1 ? 16 : 17)); Assumption 1 (\(reading.rawValue) reading)",
+      statement: theorem == 1 ? Theorem2Claims.statement1 : Theorem2Claims.statement, verdict: verdict, method: "targeted-search+growth+sequential-test",
       cases: runsDone, domain: domain, worst: worstCase, counterexample: counterexample, evidence: .object(evidence))
   }
 
@@ -144,6 +147,7 @@ struct Theorem2Report {
 
   /// The convergence plot: LHS and RHS (ξ = k/d and measured ξ) per T.
   static func plot(_ m: Theorem2Measurement, _ reading: Assumption1Reading, title: String) -> JSONValue {
+    let lhsName = m.instance.theorem == 1 ? "LHS E‖∇f(x_τ)‖²" : "LHS E‖x̂_T − x_p‖²"
     func series(_ name: String, _ ys: [Double]) -> JSONValue {
       let points = zip(m.instance.horizons, ys).filter { $0.1.isFinite && $0.1 > 0 }
         .map { JSONValue.array([.number(Double($0.0)), .number($0.1)]) }
@@ -151,10 +155,10 @@ struct Theorem2Report {
     }
     let idx = m.instance.horizons.indices
     return .object([
-      "title": .string(title), "xLabel": .string("T"), "yLabel": .string("E‖x̂_T − x_p‖² and RHS(T)"),
+      "title": .string(title), "xLabel": .string("T"), "yLabel": .string("\(lhsName.dropFirst(4)) and RHS(T)"),
       "logX": .bool(false), "logY": .bool(true),
       "series": .array([
-        series("LHS E‖x̂_T − x_p‖²", m.lhs),
+        series(lhsName, m.lhs),
         series("RHS, ξ = k/d", idx.map { m.bracket(reading, at: $0).total }),
         series("RHS, measured ξ", idx.map { m.bracket(reading, at: $0, measured: true).total }),
       ]),

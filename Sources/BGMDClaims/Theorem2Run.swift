@@ -16,9 +16,13 @@ import Randomness
 ///   solution set (+∞ once the run left the floating range);
 /// - `epsilon[T]` the largest certified ε over t < T;
 /// - `secondMoment[T]` the largest ‖∇f(x_t)‖² + σ²_noise over t < T;
-/// - `retained[T]` the smallest measured ξ (`retainedFraction`) over t < T.
+/// - `retained[T]` the smallest measured ξ (`retainedFraction`) over t < T;
+/// - `gradientMeans[T]` = (1/T) Σ_{t<T} ‖∇f(x_t)‖², which is E_τ‖∇f(x_τ)‖²
+///   for τ uniform in {0, …, T − 1} (Theorem 1's left-hand side).
+/// For Theorem 1 instances the step is γ = 1/(2L).
 public struct Theorem2RunResult: Sendable, Hashable {
   public var squaredDistances: [Double]
+  public var gradientMeans: [Double]
   public var epsilon: [Double]
   public var secondMoment: [Double]
   public var retained: [Double]
@@ -49,6 +53,7 @@ public struct Theorem2Problem: Sendable {
   /// Builds the problem of `instance`: exact constants in ℚ for quadratics.
   public init(_ instance: Theorem2Instance) {
     let d = instance.dimension
+    theorem = instance.theorem
     let u = instance.startOffset()
     if let q = instance.quadratic() {
       let x0 = zip(q.minimizer, u).map { $0 + Rational($1) }
@@ -108,8 +113,10 @@ public struct Theorem2Problem: Sendable {
     }
   }
 
-  /// γ = 1/(4L), Theorem 2's step.
-  public var stepSize: Double { 1 / (4 * smoothness) }
+  /// 2 or 1 (see `Theorem2Instance.theorem`).
+  public var theorem: Int = 2
+  /// γ = 1/(4L), Theorem 2's step; 1/(2L) for Theorem 1.
+  public var stepSize: Double { 1 / ((theorem == 1 ? 2 : 4) * smoothness) }
   /// q = 1 − μ/(8L), the rate of (17) and the ratio of consecutive weights.
   public var rate: Double { 1 - mu / (8 * smoothness) }
 }
@@ -167,7 +174,8 @@ public func runTheorem2(_ instance: Theorem2Instance, problem: Theorem2Problem, 
   let horizons = instance.horizons
   let count = horizons.count
   var result = Theorem2RunResult(
-    squaredDistances: Array(repeating: .infinity, count: count), epsilon: Array(repeating: .infinity, count: count),
+    squaredDistances: Array(repeating: .infinity, count: count), gradientMeans: Array(repeating: .infinity, count: count),
+    epsilon: Array(repeating: .infinity, count: count),
     secondMoment: Array(repeating: .infinity, count: count), retained: Array(repeating: 0, count: count),
     diverged: false)
   let d = instance.dimension
@@ -196,6 +204,7 @@ public func runTheorem2(_ instance: Theorem2Instance, problem: Theorem2Problem, 
   var moment = 0.0
   var xi = 1.0
   var next = 0
+  var gradientSum = 0.0
   let last = horizons.last ?? 0
   for t in 0..<last {
     let x = optimizer.iterate
@@ -204,7 +213,9 @@ public func runTheorem2(_ instance: Theorem2Instance, problem: Theorem2Problem, 
     let previous = q * weight
     weight = 1 + previous
     for j in 0..<d { average[j] = (previous * average[j] + x[j]) / weight }
-    moment = max(moment, problem.gradientSquaredNorm(x) + problem.noiseVariance)
+    let gradientNorm = problem.gradientSquaredNorm(x)
+    gradientSum += gradientNorm
+    moment = max(moment, gradientNorm + problem.noiseVariance)
     guard let records = try? loop.run(&optimizer, iterations: 1, streams: &streams), let record = records.first
     else { break }
     eps = max(eps, record.certificate?.epsilon ?? 0)
@@ -214,6 +225,8 @@ public func runTheorem2(_ instance: Theorem2Instance, problem: Theorem2Problem, 
       var s = 0.0
       for j in 0..<d { s += (average[j] - p[j]) * (average[j] - p[j]) }
       result.squaredDistances[next] = s.isFinite ? s : .infinity
+      let g = gradientSum / Double(t + 1)
+      result.gradientMeans[next] = g.isFinite ? g : .infinity
       result.epsilon[next] = eps
       result.secondMoment[next] = moment
       result.retained[next] = xi

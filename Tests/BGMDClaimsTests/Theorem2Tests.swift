@@ -11,7 +11,7 @@ import Testing
 func theorem2Instance(_ setting: Theorem2Setting = .clean, k: Int = 4, noise: String = "none", runs: Int = 4,
                       horizons: [Int] = [1, 10, 20, 40]) -> Theorem2Instance {
   Theorem2Instance(
-    problem: "quadratic", problemSeed: 7, dimension: 4, rank: 3, conditionNumber: 4, blockSize: k, rows: 10,
+    theorem: 2, problem: "quadratic", problemSeed: 7, dimension: 4, rank: 3, conditionNumber: 4, blockSize: k, rows: 10,
     noise: noise, noiseNumerator: 1, noiseDenominator: 2, startScale: 3, corruption: setting.corruption,
     badPercent: setting.badPercent, attack: 4, magnitudeExponent: 2, runs: runs, runSeed: 11, horizons: horizons)
 }
@@ -90,7 +90,7 @@ func theorem2Instance(_ setting: Theorem2Setting = .clean, k: Int = 4, noise: St
     let start = Date()
     let report = Campaign(seed: 1, profile: .quick, fixtures: store).run(Theorem2Claims.family.claims)
     let seconds = Date().timeIntervalSince(start)
-    #expect(report.claims.count == Theorem2Setting.allCases.count * Assumption1Reading.allCases.count)
+    #expect(report.claims.count == 2 * Theorem2Setting.allCases.count * Assumption1Reading.allCases.count)
     for record in report.claims {
       print("\(record.id): \(record.verdict.rawValue) worst \(record.worst?.ratio.map { "\($0)" } ?? "-") "
             + "[\(record.evidence["seconds"].map { "\($0)" } ?? "")] \(record.evidence["note"].map { "\($0)" } ?? "")")
