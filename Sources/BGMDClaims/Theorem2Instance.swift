@@ -194,12 +194,12 @@ extension Theorem2Instance {
 extension Theorem2Instance {
   /// Permanent examples evaluated beside the search (as Hypothesis's
   /// `@example`): the choice sequences of two small quadratics in d = 2
-  /// with rank 1, κ = 1, no noise, start ±1, one with k = 1 (a block and
+  /// with A = μI (rank 2, κ = 1), no noise, start ±1, one with k = 1 (a block and
   /// the memory) and one with k = d; for the adversary, the scaled bit flip
   /// at M = 10². They make the quick profile's small search see a block run.
   public static func probes(setting: Theorem2Setting) -> [[ChoiceValue]] {
     [1, 2].map { k in
-      var values: [ChoiceValue] = [0, 2, 1, 1, k, 0, 1, 1, 1, 0].map { .integer($0) }
+      var values: [ChoiceValue] = [0, 2, 2, 1, k, 0, 1, 1, 1, 0].map { .integer($0) }
       if setting.corruption == .adversary { values += [.integer(4), .integer(2)] }
       return values
     }

@@ -31,8 +31,8 @@ public struct Theorem2Plan: Sendable, Hashable {
   public static func forProfile(_ profile: Profile) -> Theorem2Plan {
     switch profile {
     case .quick:
-      return Theorem2Plan(horizons: [1, 10, 20, 40, 80], runs: 6, starts: 3, steps: 2, maxDimension: 6,
-                          maxCondition: 10, scaleExponents: [0, 3, 6], shrinkAttempts: 6, alpha: 0.01, beta: 0.01,
+      return Theorem2Plan(horizons: [1, 10, 20, 40, 80], runs: 4, starts: 2, steps: 2, maxDimension: 6,
+                          maxCondition: 10, scaleExponents: [0, 6], shrinkAttempts: 4, alpha: 0.01, beta: 0.01,
                           margin: 0.25, firstLook: 16, maxConfirmationRuns: 256, growth: GrowthRule())
     case .standard:
       return Theorem2Plan(horizons: [1, 10, 20, 40, 80, 160, 320], runs: 12, starts: 8, steps: 10, maxDimension: 8,

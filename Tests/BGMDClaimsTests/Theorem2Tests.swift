@@ -99,6 +99,18 @@ func theorem2Instance(_ setting: Theorem2Setting = .clean, k: Int = 4, noise: St
         let fixtures = try store.load(claim: record.id)
         #expect(fixtures.count == 1, "\(record.id)")
         for stored in fixtures { #expect(try Theorem2Claims.replay(stored.fixture), "\(record.id)") }
+        if record.id == "theorem2/bound/bit-flip-20/variance", let stored = fixtures.first {
+          // The same fixture with k = d (GMD: no memory) no longer refutes.
+          var tampered = stored.fixture
+          guard case .object(var input) = tampered.input, case .object(var instance)? = input["instance"],
+            case .number(let d)? = instance["dimension"]
+          else { Issue.record("unexpected fixture shape"); continue }
+          instance["blockSize"] = .number(d)
+          input["instance"] = .object(instance)
+          input["baseInstance"] = .object(instance)
+          tampered.input = .object(input)
+          #expect(try !Theorem2Claims.replay(tampered))
+        }
       }
     }
     print("theorem-2 family at quick: \(seconds) s")
