@@ -45,6 +45,7 @@ public enum FixtureReplay {
     "breakdown": { try BreakdownClaims.replay($0) },
     "gm": { try BreakdownClaims.replay($0) },
     "lemma5": { try Lemma5Claims.replay($0) },
+    "theorem1": { try Theorem2Claims.replay($0) },
     "theorem2": { try Theorem2Claims.replay($0) },
   ]
 
