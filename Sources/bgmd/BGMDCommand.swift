@@ -6,7 +6,7 @@ struct BGMDCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bgmd",
     abstract: "Block Coordinate Geometric Median Descent: reference implementation and claim verification.",
-    subcommands: [Verify.self, StressExact.self]
+    subcommands: [Verify.self, StressExact.self, Aggregate.self, Bench.self]
   )
 }
 

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Reading a matrix and writing a vector by file extension: `.npy`, `.csv`,
+/// `.json`.
+public enum MatrixFile {
+  /// Reads the b × d matrix at `path`.
+  /// - Throws: `MatrixFileError` naming the file (unknown extension,
+  ///   unreadable file, malformed content).
+  public static func read(path: String) throws -> MatrixData {
+    let url = URL(fileURLWithPath: path)
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw MatrixFileError(file: path, location: "file", problem: "cannot be read (\(error.localizedDescription))")
+    }
+    switch url.pathExtension.lowercased() {
+    case "npy": return try NPYFormat.read([UInt8](data), file: path)
+    case "csv":
+      guard let text = String(data: data, encoding: .utf8) else {
+        throw MatrixFileError(file: path, location: "file", problem: "not UTF-8 text")
+      }
+      return .float64(try CSVFormat.read(text, file: path))
+    case "json": return .float64(try JSONMatrixFormat.read(data, file: path))
+    default:
+      throw MatrixFileError(
+        file: path, location: "file name", problem: "extension '.\(url.pathExtension)'; expected .npy, .csv or .json")
+    }
+  }
+
+  /// Writes `vector` to `path` in the format of its extension.
+  /// - Throws: `MatrixFileError` for an unknown extension or a failed write.
+  public static func write<T: BinaryFloatingPoint>(vector: [T], path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    let data: Data
+    switch url.pathExtension.lowercased() {
+    case "npy": data = Data(NPYFormat.encode(vector: vector))
+    case "csv": data = Data(CSVFormat.encode(vector: vector).utf8)
+    case "json": data = Data(JSONMatrixFormat.encode(vector: vector).utf8)
+    default:
+      throw MatrixFileError(
+        file: path, location: "file name", problem: "extension '.\(url.pathExtension)'; expected .npy, .csv or .json")
+    }
+    do {
+      try data.write(to: url, options: .atomic)
+    } catch {
+      throw MatrixFileError(file: path, location: "file", problem: "cannot be written (\(error.localizedDescription))")
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// NumPy's `.npy` format (versions 1.0, 2.0, 3.0): the magic string
+/// "\x93NUMPY", a version, a little-endian header length (2 bytes in 1.0,
+/// 4 bytes in 2.0 and 3.0), a Python dict literal with 'descr',
+/// 'fortran_order' and 'shape', then the data.
+///
+/// Supported: dtype '<f4' and '<f8', C order, shape (b, d) — or (d,), read as
+/// one row. Fortran order, other dtypes and other ranks are errors naming
+/// the header field.
+public enum NPYFormat {
+  static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+
+  /// Parses a `.npy` file's bytes; `file` names it in errors.
+  /// - Complexity: O(b·d).
+  public static func read(_ bytes: [UInt8], file: String) throws -> MatrixData {
+    func fail(_ location: String, _ problem: String) -> MatrixFileError {
+      MatrixFileError(file: file, location: location, problem: problem)
+    }
+    guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
+      throw fail("magic string", "expected the 6 bytes \\x93NUMPY at the start of a .npy file")
+    }
+    let major = bytes[6]
+    let headerLength: Int
+    let headerStart: Int
+    switch major {
+    case 1:
+      headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+      headerStart = 10
+    case 2, 3:
+      guard bytes.count >= 12 else { throw fail("header length", "file ends inside the 4-byte header length") }
+      headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+      headerStart = 12
+    default:
+      throw fail("version", "format version \(major).\(bytes[7]); expected 1.0, 2.0 or 3.0")
+    }
+    let dataStart = headerStart + headerLength
+    guard dataStart <= bytes.count else {
+      throw fail("header", "header of \(headerLength) bytes runs past the end of the file (\(bytes.count) bytes)")
+    }
+    guard let header = String(bytes: bytes[headerStart..<dataStart], encoding: major == 3 ? .utf8 : .isoLatin1) else {
+      throw fail("header", "not decodable text")
+    }
+    let descr = try field("descr", in: header, fail)
+    let fortran = try field("fortran_order", in: header, fail)
+    let shapeText = try field("shape", in: header, fail)
+    let width: Int
+    switch descr {
+    case "'<f4'": width = 4
+    case "'<f8'": width = 8
+    default:
+      throw fail("header field 'descr'", "dtype \(descr); expected '<f4' (float32) or '<f8' (float64), little-endian")
+    }
+    guard fortran == "False" else {
+      throw fail("header field 'fortran_order'", "\(fortran); only C order (False) is supported")
+    }
+    let inner = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
+    let parts = inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let dims = parts.compactMap { Int($0) }
+    guard dims.count == parts.count, dims.allSatisfy({ $0 >= 0 }), dims.count == 1 || dims.count == 2 else {
+      throw fail("header field 'shape'", "\(shapeText); expected (b, d) or (d,) with non-negative integers")
+    }
+    let rows = dims.count == 2 ? dims[0] : 1
+    let columns = dims.count == 2 ? dims[1] : dims[0]
+    guard rows > 0 else { throw fail("header field 'shape'", "\(shapeText) has no rows; expected b ≥ 1") }
+    let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+    guard !overflow, bytes.count - dataStart == count * width else {
+      throw fail("data", "\(bytes.count - dataStart) bytes of data; shape \(shapeText) with dtype \(descr) needs \(count * width)")
+    }
+    return bytes.withUnsafeBytes { raw -> MatrixData in
+      if width == 4 {
+        let values = (0..<count).map { Float(bitPattern: raw.loadUnaligned(fromByteOffset: dataStart + 4 * $0, as: UInt32.self).littleEndian) }
+        return .float32(Matrix(_unchecked: rows, columns, values))
+      }
+      let values = (0..<count).map { Double(bitPattern: raw.loadUnaligned(fromByteOffset: dataStart + 8 * $0, as: UInt64.self).littleEndian) }
+      return .float64(Matrix(_unchecked: rows, columns, values))
+    }
+  }
+
+  /// The value text of `'key': value` in a header dict.
+  static func field(_ key: String, in header: String, _ fail: (String, String) -> MatrixFileError) throws -> String {
+    guard let keyRange = header.range(of: "'\(key)'") else {
+      throw fail("header field '\(key)'", "missing from the header \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
+    }
+    var rest = header[keyRange.upperBound...].drop { $0 == " " }
+    guard rest.first == ":" else { throw fail("header field '\(key)'", "expected ':' after the key") }
+    rest = rest.dropFirst().drop { $0 == " " }
+    if rest.first == "(" {
+      guard let close = rest.firstIndex(of: ")") else { throw fail("header field '\(key)'", "unclosed tuple") }
+      return String(rest[...close])
+    }
+    let end = rest.firstIndex { $0 == "," || $0 == "}" } ?? rest.endIndex
+    return rest[..<end].trimmingCharacters(in: .whitespaces)
+  }
+
+  /// A version 1.0 `.npy` file holding `values` as a 1-D array of shape
+  /// (count,), dtype '<f8' or '<f4'.
+  public static func encode<T: BinaryFloatingPoint>(vector values: [T]) -> [UInt8] {
+    let isFloat = T.self == Float.self
+    var header = "{'descr': '\(isFloat ? "<f4" : "<f8")', 'fortran_order': False, 'shape': (\(values.count),), }"
+    // Pad with spaces so the data starts at a multiple of 64; end with '\n'.
+    while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+    header += "\n"
+    var bytes = magic + [1, 0]
+    let length = header.utf8.count
+    bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
+    bytes += Array(header.utf8)
+    for v in values {
+      if isFloat {
+        withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { bytes += $0 }
+      } else {
+        withUnsafeBytes(of: Double(v).bitPattern.littleEndian) { bytes += $0 }
+      }
+    }
+    return bytes
+  }
+}
