@@ -48,17 +48,22 @@ public struct GMRobustnessCase: Sendable, Hashable, Codable {
     public var ratioUpper: Double { (distance * (1 + rounding) + accuracy) / (bound * (1 - rounding)) }
     /// (‖z − x‖(1 − e) − δ) / (C_α r (1 + e)): ‖z* − x‖/(C_α r) is at least this.
     public var ratioLower: Double { (distance * (1 - rounding) - accuracy) / (bound * (1 + rounding)) }
+    /// When the median is a data point certified optimal in ℚ: whether the
+    /// bound holds, decided exactly (`GMRobustnessExact`); nil otherwise.
+    public var exactDecision: Bool?
     /// The true median is certainly outside the bound.
-    public var certifiedViolation: Bool { applicable && ratioLower > 1 }
+    public var certifiedViolation: Bool { applicable && (exactDecision.map { !$0 } ?? (ratioLower > 1)) }
     /// The true median is certainly inside the bound.
-    public var certifiedHold: Bool { applicable && ratioUpper <= 1 }
+    public var certifiedHold: Bool { applicable && (exactDecision ?? (ratioUpper <= 1)) }
   }
 
-  /// Computes the median (certified ε requested 1e−12) and the certified
-  /// bound δ on ‖z − z*‖ (see `accuracyBound`).
+  /// Counts the points outside B(x, r) exactly, computes the median
+  /// (certified ε requested 1e−12) and either decides the bound exactly (the
+  /// data point nearest the returned point is certified to be the median) or
+  /// bounds ‖z − z*‖ by δ (`accuracyBound`).
   public func evaluate() -> Result {
     let n = points.count
-    let outside = points.filter { p in scaledNorm(zip(p, center).map { $0 - $1 }) > radius }.count
+    let outside = GMRobustnessExact.outsideCount(points: points, center: center, radius: radius) ?? n
     let alpha = n > 0 ? Double(outside) / Double(n) : 1
     let bound = (1 - alpha) / (1 - 2 * alpha).squareRoot() * radius
     var result = Result(outside: outside, alpha: alpha, bound: bound, distance: .nan, accuracy: .infinity,
@@ -72,6 +77,15 @@ public struct GMRobustnessCase: Sendable, Hashable, Codable {
     result.accuracy = GMRobustnessCase.accuracyBound(points: points, median: z, certificate: solution.certificate)
     result.rounding = Double(center.count + 8) * 0x1p-53
     result.applicable = result.distance.isFinite
+    let nearest = points.indices.min { a, b in
+      scaledNorm(zip(points[a], z).map { $0 - $1 }) < scaledNorm(zip(points[b], z).map { $0 - $1 })
+    }
+    if let k = nearest, GMRobustnessExact.isMedian(points: points, index: k) {
+      result.exactDecision = GMRobustnessExact.satisfiesBound(points[k], center: center, radius: radius,
+                                                              outside: outside, count: n)
+      result.distance = scaledNorm(zip(points[k], center).map { $0 - $1 })
+      result.accuracy = 0
+    }
     return result
   }
 
@@ -86,7 +100,8 @@ public struct GMRobustnessCase: Sendable, Hashable, Codable {
   ///    Σ wᵢδᵢ² = tr S − hᵀSh ≥ tr S − λ_max(S) = κ;
   /// 4. φ'(0) ≥ 0 (z* minimises g), so gap ≥ φ(s) − φ(0) ≥ κs²/2 and
   ///    s ≤ √(2·gap/κ).
-  /// κ = 0 (collinear points) gives ∞. The certificate is computed in
+  /// κ = 0 (collinear points; in floating point, κ within 16(d + 1)·2⁻⁵³·tr S
+  /// of 0) gives ∞. The certificate is computed in
   /// floating point, so gap gets a rounding allowance 4(n·d + n + 2)·2⁻⁵³·g(z)
   /// (the a priori bound of the sums of n norms of d terms behind objective
   /// and lowerBound); κ and this bound are themselves floating-point values:
@@ -109,7 +124,9 @@ public struct GMRobustnessCase: Sendable, Hashable, Codable {
     var trace = 0.0
     for i in 0..<d { trace += s[i][i] }
     let kappa = trace - largestEigenvalue(s)
-    guard kappa > 0, kappa.isFinite else { return .infinity }
+    // tr S − λ_max(S) cancels for (nearly) collinear points: below the
+    // rounding of the trace and of the Jacobi eigenvalue it is no bound.
+    guard kappa > 16 * Double(d + 1) * 0x1p-53 * trace, kappa.isFinite else { return .infinity }
     return (2 * gap / kappa).squareRoot()
   }
 

@@ -22,12 +22,13 @@ enum GMRobustnessClaims {
     private(set) var undecided = 0
     private(set) var certifiedHolds = 0
     private(set) var largestAccuracy = 0.0
+    private(set) var exact = 0
     func add(_ r: GMRobustnessCase.Result) {
       lock.lock()
       defer { lock.unlock() }
       maxRatio = Swift.max(maxRatio, r.ratio)
       maxUpper = Swift.max(maxUpper, r.ratioUpper)
-      largestAccuracy = Swift.max(largestAccuracy, r.accuracy / r.bound)
+      if r.exactDecision != nil { exact += 1 } else { largestAccuracy = Swift.max(largestAccuracy, r.accuracy / r.bound) }
       if r.certifiedHold { certifiedHolds += 1 } else if !r.certifiedViolation { undecided += 1 }
     }
   }
@@ -74,7 +75,7 @@ enum GMRobustnessClaims {
         ]), choices: choices.map { ChoiceRecord(choices: $0) }, summary: message)
       try ctx.fixtures?.write(fixture)
       counterexample = CounterexampleReference(
-        fixture: "fixtures/counterexamples/\(id)/\(fixture.hash).json", exact: false, summary: message)
+        fixture: "fixtures/counterexamples/\(id)/\(fixture.hash).json", exact: r.exactDecision != nil, summary: message)
     }
     let verdict: Verdict = failing != nil ? .refuted
       : (universal.partial || targeted.partial || universal.healthFailure != nil) ? .inconclusive : .holds
@@ -85,15 +86,17 @@ enum GMRobustnessClaims {
       "universalCases": .number(Double(universal.casesRun)), "discarded": .number(Double(universal.discarded)),
       "certifiedHolds": .number(Double(tally.certifiedHolds)), "undecided": .number(Double(tally.undecided)),
       "maxRatio": .number(tally.maxRatio), "maxCertifiedUpperRatio": .number(tally.maxUpper),
-      "largestAccuracyOverBound": .number(tally.largestAccuracy),
+      "largestAccuracyOverBound": .number(tally.largestAccuracy), "decidedExactly": .number(Double(tally.exact)),
       "targeted": .object([
         "evaluations": .number(Double(targeted.evaluations)), "improvements": .number(Double(targeted.improvements)),
         "bestRatio": .number(best?.ratio ?? .nan), "bestRatioLower": .number(best?.ratioLower ?? .nan),
         "bestRatioUpper": .number(best?.ratioUpper ?? .nan), "bestAlpha": .number(best?.alpha ?? .nan),
         "best": .string(targeted.description),
       ]),
-      "certified": .string("δ bounds ‖z − z*‖ from the solver's certificate (objective − lowerBound) and the curvature of g "
-        + "along the segment; proven in exact arithmetic, computed in floating point (rounding not enclosed)"),
+      "certified": .string("exact in ℚ: the count of points outside the ball; when the median is a data point certified "
+        + "optimal with interval square roots, the bound itself. Otherwise δ bounds ‖z − z*‖ from the solver's certificate "
+        + "(objective − lowerBound, plus a rounding allowance) and the curvature of g along the segment, computed in "
+        + "floating point (rounding of δ itself not enclosed); undecided: neither ‖z − x‖ ± δ side of C_α r certified"),
     ])
     return ClaimRecord(
       id: id, source: source, statement: statement, verdict: verdict, method: "search+targeted",
