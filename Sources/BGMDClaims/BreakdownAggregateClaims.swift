@@ -35,7 +35,7 @@ enum AggregateBreakdownClaims {
     switch profile {
     case .quick: return Plan(rows: 11, dimension: 6, blockSize: 2, cases: 1, starts: 4, steps: 8, scales: breakdownScales(profile))
     case .standard:
-      return Plan(rows: 11, dimension: 8, blockSize: 2, cases: 3, starts: 8, steps: 40, scales: breakdownScales(profile))
+      return Plan(rows: 11, dimension: 8, blockSize: 2, cases: 5, starts: 16, steps: 80, scales: breakdownScales(profile))
     case .deep:
       return Plan(rows: 11, dimension: 8, blockSize: 2, cases: 20, starts: 32, steps: 400, scales: breakdownScales(profile))
     }
@@ -164,7 +164,11 @@ enum AggregateBreakdownClaims {
         if inRobust || inBreaks {
           // Worst for the claim: the largest growth ratio where it must stay
           // bounded, the smallest best ratio where it must break.
-          let best = job.curves.map { $0.growth.ratio.isFinite ? $0.growth.ratio : .infinity }.max() ?? 0
+          // Non-finite curves count as ∞ where the claim is robustness; where the
+          // claim is breaking, the best finite growth is more telling.
+          let finite = job.curves.map(\.growth.ratio).filter(\.isFinite).max()
+          let best = !inRobust ? (finite ?? .infinity)
+            : (job.curves.contains { !$0.growth.ratio.isFinite } ? .infinity : (finite ?? 0))
           let score = inRobust ? best : -best
           if score > worstScore {
             worstScore = score

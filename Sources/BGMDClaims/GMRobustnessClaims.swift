@@ -80,7 +80,9 @@ enum GMRobustnessClaims {
     let verdict: Verdict = failing != nil ? .refuted
       : (universal.partial || targeted.partial || universal.healthFailure != nil) ? .inconclusive : .holds
     let bestDescription = best.map { b in
-      "targeted best: ‖z − x‖/(C_α r) = \(b.ratio) (certified within [\(b.ratioLower), \(b.ratioUpper)]), α = \(b.alpha), n = \(targeted.bestValue?.points.count ?? 0)"
+      let how = b.exactDecision.map { "median a data point; bound \($0 ? "holds" : "fails") exactly in ℚ" }
+        ?? "certified within [\(b.ratioLower), \(b.ratioUpper)]"
+      return "targeted best: ‖z − x‖/(C_α r) = \(b.ratio) (\(how)), α = \(b.alpha), n = \(targeted.bestValue?.points.count ?? 0)"
     } ?? "targeted search found no applicable case"
     let evidence: JSONValue = .object([
       "universalCases": .number(Double(universal.casesRun)), "discarded": .number(Double(universal.discarded)),
