@@ -127,3 +127,13 @@ import Testing
     }
   }
 }
+
+@Suite struct MatrixShapeTests {
+  @Test func raggedRowsAndEmptyInputsAreShapeErrors() throws {
+    #expect(throws: ShapeError.raggedRow(row: 1, expected: 2, found: 1)) { try Matrix<Double>([[1, 2], [3]]) }
+    #expect(throws: ShapeError.noRows) { try Matrix<Double>([]) }
+    #expect(throws: ShapeError.storageCount(rows: 2, columns: 2, count: 3)) {
+      try Matrix<Double>(rows: 2, columns: 2, storage: [1, 2, 3])
+    }
+  }
+}

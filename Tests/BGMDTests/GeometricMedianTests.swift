@@ -144,8 +144,12 @@ import Testing
   }
 
   @Test func floatInputAndSmallShapes() throws {
-    let f = try geometricMedian(try Matrix<Float>([[1, 2, 3], [-1, 4, -1], [2, 2, 3], [3, 1, 3]]))
+    let floatRows: [[Float]] = [[1, 2, 3], [-1, 4, -1], [2, 2, 3], [3, 1, 3]]
+    let f = try geometricMedian(try Matrix<Float>(floatRows))
     #expect(abs(f.point[0] - 1.8775256) < 1e-5 && f.certificate.converged)
+    // The certificate is about the returned Float point itself.
+    let g = floatRows.map { row in distance(row.map(Double.init), f.point.map(Double.init)) }.reduce(0, +)
+    #expect(abs(g - f.certificate.objective) <= 1e-12 * g)
     // d = 1: the median; b = 1: the row.
     #expect(try solve([[5], [1], [3], [100], [2]]).point == [3])
     #expect(try solve([[2, -7]]).point == [2, -7])
@@ -170,5 +174,21 @@ import Testing
     }
     #expect(throws: AggregationError.self) { try solve([[1], [2]], weights: [1, -1]) }
     #expect(throws: AggregationError.self) { try solve([[1], [2]], weights: [0, 0]) }
+  }
+
+  @Test func fusedStartPassAgreesWithTheScaledPath() throws {
+    // Entries times 2^600 take the scaled path (separate median, mean and
+    // distance passes); power-of-two scaling is exact, so both paths must
+    // give the same point up to that factor. d = 2500 spans several column
+    // chunks and a tail; odd and even row counts.
+    var rng = Xoshiro256(seed: 13)
+    for n in [5, 6] {
+      let values = (0..<(n * 2500)).map { _ in rng.standardNormal() }
+      let plain = try geometricMedian(try Matrix(rows: n, columns: 2500, storage: values))
+      let scaled = try geometricMedian(try Matrix(rows: n, columns: 2500, storage: values.map { $0 * 0x1p600 }))
+      #expect(plain.point.map { $0 * 0x1p600 } == scaled.point)
+      #expect(plain.certificate.iterations == scaled.certificate.iterations)
+      #expect(plain.certificate.converged)
+    }
   }
 }

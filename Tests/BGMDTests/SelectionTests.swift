@@ -132,6 +132,28 @@ import Testing
     #expect(s.allSatisfy { $0.isFinite })
     #expect(abs(s[2] / s[0] - 9) < 1e-12 && abs(s[1] / s[0] - 4) < 1e-12)
   }
+
+  @Test func matrixAndScoreVariantsDrawTheSameBlocks() throws {
+    let g = try Matrix<Double>([[1, -2, 0, 4, 0.5, 3], [2, 1, 0, -1, 0.5, 0]])
+    for reading in SelectionReading.allCases {
+      var a = Xoshiro256(seed: 9), b = Xoshiro256(seed: 9)
+      for k in 1...6 {
+        let fromMatrix = try selectBlock(g, k: k, reading: reading, using: &a)
+        let fromScores = try selectBlock(scores: squaredColumnNorms(g), k: k, reading: reading, using: &b)
+        #expect(fromMatrix == fromScores, "reading \(reading.rawValue), k = \(k)")
+      }
+    }
+    #expect(columnNorms(g) == squaredColumnNorms(g).map { $0.squareRoot() })
+  }
+
+  @Test func blockSizeFromAFraction() throws {
+    #expect(try BlockSize.fraction(0.1).resolve(d: 1_163_978) == 116_398)
+    #expect(try BlockSize.fraction(0.001).resolve(d: 10) == 1)
+    #expect(try BlockSize.fraction(1).resolve(d: 7) == 7)
+    #expect(throws: AggregationError.self) { try BlockSize.fraction(0).resolve(d: 7) }
+    #expect(throws: AggregationError.self) { try BlockSize.fraction(1.5).resolve(d: 7) }
+    #expect(throws: ShapeError.blockSize(k: 0, d: 7)) { try BlockSize.count(0).resolve(d: 7) }
+  }
 }
 
 extension Matrix where Element == Rational {

@@ -69,10 +69,14 @@ public struct BlockGeometricMedian<Element: Scalar & Real & BinaryFloatingPoint>
   }
 
   /// The geometric median on a given block, scattered into ℝ^d.
-  /// - Precondition: `block` sorted, in 0..<d.
+  /// - Throws: `ShapeError.blockSize` for an empty block or one with an index
+  ///   outside 0..<d; as `geometricMedian`.
   public func aggregate(_ rows: Matrix<Element>, block: [Int], excludedRows: [Int] = []) throws
     -> AggregationResult<Element>
   {
+    guard !block.isEmpty, block.allSatisfy({ $0 >= 0 && $0 < rows.columns }) else {
+      throw ShapeError.blockSize(k: block.count, d: rows.columns)
+    }
     let solution = try geometricMedian(rows.gatherColumns(block), options: options)
     var vector = [Element](repeating: 0, count: rows.columns)
     for (t, j) in block.enumerated() { vector[j] = solution.point[t] }

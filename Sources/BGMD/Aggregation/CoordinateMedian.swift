@@ -48,11 +48,11 @@ public func coordinateMedian<T: Scalar>(_ g: Matrix<T>) -> [T] {
         let source = UnsafeRawPointer(base), target = UnsafeMutableRawPointer(out)
         if T.self == Float.self {
           return _networkColumnMedians(
-            source.assumingMemoryBound(to: Float.self), rows: n, columns: d,
+            source.assumingMemoryBound(to: Float.self), rows: n, columns: d, rowStride: d,
             into: target.assumingMemoryBound(to: Float.self), SIMD8<Float>.self)
         }
         return _networkColumnMedians(
-          source.assumingMemoryBound(to: Double.self), rows: n, columns: d,
+          source.assumingMemoryBound(to: Double.self), rows: n, columns: d, rowStride: d,
           into: target.assumingMemoryBound(to: Double.self), SIMD4<Double>.self)
       }
     }

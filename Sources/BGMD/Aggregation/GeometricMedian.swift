@@ -29,7 +29,7 @@ public struct GeometricMedianSolution<Element: Scalar>: Sendable {
 ///
 /// **Algorithm.** Weiszfeld's iteration with the Vardi–Zhang modification
 /// (Vardi & Zhang, PNAS 2000), started from the coordinate median. With
-/// E = {i : ‖z − xᵢ‖ ≤ δ} the rows at z (δ = 10⁻¹² in scaled units),
+/// E = {i : ‖z − xᵢ‖ ≤ δ} the rows at z (δ = 10⁻¹² · max |xᵢⱼ|),
 /// η = Σ_E wᵢ, βᵢ = wᵢ/‖z − xᵢ‖ for i ∉ E, T̃(z) = Σ βᵢxᵢ / Σ βᵢ and
 /// R = Σ_{i∉E} βᵢ(xᵢ − z): z⁺ = (1 − η/‖R‖)⁺ T̃(z) + min(1, η/‖R‖) z. Plain
 /// Weiszfeld (η = 0) is z⁺ = T̃(z); at a data point it would stall or divide
@@ -57,8 +57,14 @@ public struct GeometricMedianSolution<Element: Scalar>: Sendable {
 /// returned with its certificate and `converged` says whether ε was reached.
 /// Never a made-up value.
 ///
-/// **Scaling.** Norms are computed on the rows divided by their largest
-/// magnitude, so entries near 1e200 do not overflow; results are scaled back.
+/// **Precision.** Sums are accumulated in `Double`; the iterates are
+/// rounded to the element type (`Float` input: `Float` iterates), so the
+/// returned point is exactly the point the certificate is about.
+///
+/// **Scaling.** When the largest magnitude lies outside [2⁻⁴⁰⁰, 2⁴⁰⁰], norms
+/// are computed on the rows multiplied by the power of two that brings it
+/// into [1, 2) (exact), so entries near 1e200 do not overflow; results are
+/// scaled back.
 ///
 /// **Bad input.** Rows with a NaN or ±∞ entry are excluded and listed; the
 /// call throws when they are half of the rows or more.

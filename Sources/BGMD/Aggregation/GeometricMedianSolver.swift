@@ -45,14 +45,18 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
     let certificate = GeometricMedianCertificate(objective: 0, lowerBound: 0, epsilon: 0, iterations: 0, converged: true)
     return GeometricMedianSolution(point: [E](repeating: 0, count: d), certificate: certificate, excludedRows: excluded)
   }
-  var scale = 1 / largest
-  if !scale.isFinite { scale = 0x1p1000 }
-  let start = coordinateMedian(kept).map { Double($0) * scale }
+  // Scale by a power of two (exact) only when squares could overflow or
+  // underflow: the largest magnitude outside [2⁻⁴⁰⁰, 2⁴⁰⁰].
+  let scale = largest > 0x1p400 || largest < 0x1p-400 ? Double(sign: .plus, exponent: -largest.exponent, significand: 1) : 1
+  // With scale 1 the start (coordinate median), the weighted mean and the
+  // first distances come from one fused pass inside the loop.
+  let start: [Double]? = scale == 1 ? nil : coordinateMedian(kept).map { Double($0) * scale }
   let outcome = kept.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
     // d > 0 and kept.rows > 0, so the storage is not empty.
     guard let base = p.baseAddress else { return nil }
     let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: scale)
-    return _weiszfeld(data, weights: keptWeights, start: start, options: options)
+    return _weiszfeld(data, weights: keptWeights, start: start, options: options,
+                      coincidence: 1e-12 * largest * scale)
   }
   guard let run = outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
   let unscale = 1 / scale
@@ -86,20 +90,29 @@ func _relativeGap(_ objective: Double, _ lowerBound: Double) -> Double {
 @_specialize(where E == Float)
 @_specialize(where E == Double)
 func _weiszfeld<E: _StreamedElement>(
-  _ data: _WeiszfeldData<E>, weights: [Double], start: [Double], options: GeometricMedianOptions
+  _ data: _WeiszfeldData<E>, weights: [Double], start: [Double]?, options: GeometricMedianOptions,
+  coincidence: Double
 ) -> _WeiszfeldRun {
   let n = data.n, d = data.d
-  let coincidence = 1e-12
   let totalWeight = weights.reduce(0, +)
-  var z = start
+  var z = start ?? [Double](repeating: 0, count: d)
   var next = [Double](repeating: 0, count: d)
   var mean = [Double](repeating: 0, count: d)
   var chunk = [Double](repeating: 0, count: _chunkColumns)
   var rSquared = [Double](repeating: 0, count: n)
   var nextSquared = [Double](repeating: 0, count: n)
   var beta = [Double](repeating: 0, count: n)
-  mean.withUnsafeMutableBufferPointer { data.weightedMean(weights, into: $0.baseAddress.unsafelyUnwrapped) }
-  z.withUnsafeBufferPointer { data.squaredDistances(to: $0.baseAddress.unsafelyUnwrapped, into: &rSquared) }
+  if start == nil {
+    z.withUnsafeMutableBufferPointer { zp in
+      mean.withUnsafeMutableBufferPointer { mp in
+        data.startPass(weights: weights, z: zp.baseAddress.unsafelyUnwrapped, mean: mp.baseAddress.unsafelyUnwrapped,
+                       rSquared: &rSquared)
+      }
+    }
+  } else {
+    mean.withUnsafeMutableBufferPointer { data.weightedMean(weights, into: $0.baseAddress.unsafelyUnwrapped) }
+    z.withUnsafeBufferPointer { data.squaredDistances(to: $0.baseAddress.unsafelyUnwrapped, into: &rSquared) }
+  }
   var bestLower = -Double.infinity
   var iterations = 0
   while true {
@@ -152,7 +165,7 @@ func _weiszfeld<E: _StreamedElement>(
     if !fused {
       // Vardi–Zhang: z⁺ = (1 − λ) T̃(z) + λ z with λ = η / ‖R‖ < 1.
       let lambda = eta / rNorm
-      for j in 0..<d { next[j] = (1 - lambda) * next[j] + lambda * z[j] }
+      for j in 0..<d { next[j] = Double(E((1 - lambda) * next[j] + lambda * z[j])) }
       next.withUnsafeBufferPointer { data.squaredDistances(to: $0.baseAddress.unsafelyUnwrapped, into: &nextSquared) }
     }
     var nextObjective = 0.0

@@ -34,15 +34,38 @@ func _medianNetwork(_ n: Int, wanted: Set<Int>) -> [(Int, Int)] {
   return pruned.reversed()
 }
 
-/// Coordinate-wise medians of n rows of a row-major Float/Double matrix,
-/// `lanes` columns at a time: the n vectors of a column group go through the
+/// Coordinate-wise medians of the first d columns of n rows (row i starts at
+/// x + i·rowStride) of a Float/Double matrix, `lanes` columns at a time: the n vectors of a column group go through the
 /// median network with pointwise min/max, so there is no branch on the data.
 /// Even n: the mean of the two middle values.
+/// - Returns: the number of columns done (a multiple of `lanes`); the caller
+///   finishes the rest.
 /// - Complexity: O(d · n log² n / lanes) vector operations; one pass over x.
+/// Vectors with a branch-free lane-wise compare-exchange (compare, then
+/// blend; the generic `pointwiseMin` is not vectorised).
+protocol _CompareExchangeVector: SIMD where Scalar: BinaryFloatingPoint {
+  /// (lane-wise min, lane-wise max); no NaN.
+  static func compareExchange(_ p: Self, _ q: Self) -> (Self, Self)
+}
+
+extension SIMD8: _CompareExchangeVector where Scalar == Float {
+  @inline(__always) static func compareExchange(_ p: Self, _ q: Self) -> (Self, Self) {
+    let swap = q .< p
+    return (p.replacing(with: q, where: swap), q.replacing(with: p, where: swap))
+  }
+}
+
+extension SIMD4: _CompareExchangeVector where Scalar == Double {
+  @inline(__always) static func compareExchange(_ p: Self, _ q: Self) -> (Self, Self) {
+    let swap = q .< p
+    return (p.replacing(with: q, where: swap), q.replacing(with: p, where: swap))
+  }
+}
+
 @inline(__always)
-func _networkColumnMedians<V: SIMD>(
-  _ x: UnsafePointer<V.Scalar>, rows n: Int, columns d: Int, into out: UnsafeMutablePointer<V.Scalar>,
-  _ vectorType: V.Type
+func _networkColumnMedians<V: _CompareExchangeVector>(
+  _ x: UnsafePointer<V.Scalar>, rows n: Int, columns d: Int, rowStride: Int,
+  into out: UnsafeMutablePointer<V.Scalar>, _ vectorType: V.Type
 ) -> Int where V.Scalar: BinaryFloatingPoint {
   let lanes = V.scalarCount
   let upper = n / 2, lower = (n - 1) / 2
@@ -54,11 +77,9 @@ func _networkColumnMedians<V: SIMD>(
     let raw = UnsafeRawPointer(x)
     let stride = MemoryLayout<V.Scalar>.stride
     while j + lanes <= d {
-      for i in 0..<n { v[i] = raw.loadUnaligned(fromByteOffset: (i * d + j) * stride, as: V.self) }
+      for i in 0..<n { v[i] = raw.loadUnaligned(fromByteOffset: (i * rowStride + j) * stride, as: V.self) }
       for (a, b) in network {
-        let p = v[a], q = v[b]
-        v[a] = pointwiseMin(p, q)
-        v[b] = pointwiseMax(p, q)
+        (v[a], v[b]) = V.compareExchange(v[a], v[b])
       }
       let median = lower == upper ? v[upper] : (v[lower] + v[upper]) * half
       UnsafeMutableRawPointer(out + j).storeBytes(of: median, as: V.self)

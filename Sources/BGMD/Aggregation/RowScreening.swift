@@ -5,6 +5,17 @@
 @_specialize(where T == Double)
 public func nonFiniteRows<T: Scalar>(_ g: Matrix<T>) -> [Int] {
   if T.isExact { return [] }
+  if T.self == Float.self || T.self == Double.self {
+    // One vectorised pass (see `_scanRows`).
+    return g.storage.withUnsafeBufferPointer { p -> [Int] in
+      guard let base = p.baseAddress else { return [] }
+      let raw = UnsafeRawPointer(base)
+      let finite = T.self == Float.self
+        ? _scanRows(raw.assumingMemoryBound(to: Float.self), rows: g.rows, columns: g.columns).finite
+        : _scanRows(raw.assumingMemoryBound(to: Double.self), rows: g.rows, columns: g.columns).finite
+      return (0..<g.rows).filter { !finite[$0] }
+    }
+  }
   var bad: [Int] = []
   let d = g.columns
   g.storage.withUnsafeBufferPointer { p in

@@ -84,22 +84,30 @@ func _squaredColumnNorms<T: Scalar>(_ g: Matrix<T>, scale: Double) -> [Double] {
   return scores
 }
 
+/// s[j] += Σᵢ (scale·x[i,j])², column chunks of 1024 so that the
+/// accumulators stay in cache while the rows stream through.
 @inline(__always)
 func _accumulateSquares<E: BinaryFloatingPoint>(
   _ x: UnsafePointer<E>, _ b: Int, _ d: Int, _ scale: Double, _ s: UnsafeMutablePointer<Double>
 ) {
-  for i in 0..<b {
-    let row = x + i * d
-    if scale == 1 {
-      for j in 0..<d {
-        let v = Double(row[j])
-        s[j] += v * v
-      }
-    } else {
-      for j in 0..<d {
-        let v = Double(row[j]) * scale
-        s[j] += v * v
+  var start = 0
+  while start < d {
+    let width = min(1024, d - start)
+    let acc = s + start
+    for i in 0..<b {
+      let row = x + i * d + start
+      if scale == 1 {
+        for t in 0..<width {
+          let v = Double(row[t])
+          acc[t] += v * v
+        }
+      } else {
+        for t in 0..<width {
+          let v = Double(row[t]) * scale
+          acc[t] += v * v
+        }
       }
     }
+    start += width
   }
 }

@@ -16,8 +16,10 @@ import Randomness
 ///   `SelectionError.invalidScore` when a column holds non-finite entries.
 /// - Complexity: O(b·d) for the scores plus the selection's cost (see
 ///   `selectBlock(scores:k:reading:using:)`).
-public func selectBlock<T: Scalar>(
-  _ g: Matrix<T>, k: Int, reading: SelectionReading, using rng: inout some RandomNumberGenerator
+@_specialize(where T == Float, R == Xoshiro256)
+@_specialize(where T == Double, R == Xoshiro256)
+public func selectBlock<T: Scalar, R: RandomNumberGenerator>(
+  _ g: Matrix<T>, k: Int, reading: SelectionReading, using rng: inout R
 ) throws -> [Int] {
   guard k >= 1, k <= g.columns else { throw ShapeError.blockSize(k: k, d: g.columns) }
   if reading == .uniform { return rng.uniformSubset(of: g.columns, size: k) }
@@ -40,8 +42,9 @@ public func selectBlock<T: Scalar>(
 ///   - `top-k`: O(d) expected (introselect on −s).
 ///   - `uniform`: O(k) (Floyd's algorithm).
 /// - Throws: as `selectBlock(_:k:reading:using:)`.
-public func selectBlock(
-  scores: [Double], k: Int, reading: SelectionReading, using rng: inout some RandomNumberGenerator
+@_specialize(where R == Xoshiro256)
+public func selectBlock<R: RandomNumberGenerator>(
+  scores: [Double], k: Int, reading: SelectionReading, using rng: inout R
 ) throws -> [Int] {
   let d = scores.count
   guard k >= 1, k <= d else { throw ShapeError.blockSize(k: k, d: d) }
