@@ -33,3 +33,15 @@ import Testing
     print("breakdown quick: total \(String(format: "%.1f", report.run.seconds)) s")
   }
 }
+
+@Suite struct BreakdownDeterminismTests {
+  /// Reports do not depend on the thread count (timings stripped).
+  @Test func reportsAreIdenticalAcrossThreadCounts() throws {
+    let ids: Set = ["breakdown/aggregate/block-gm/top-k", "breakdown/training/bgmd/averaged/top-k", "gm/robustness-bound"]
+    let claims = BreakdownClaims.family.claims.filter { ids.contains($0.id) }
+    #expect(claims.count == 3)
+    let one = try Campaign(seed: 9, profile: .quick, threads: 1).run(claims).strippingTimings().encoded()
+    let two = try Campaign(seed: 9, profile: .quick, threads: 2).run(claims).strippingTimings().encoded()
+    #expect(one == two)
+  }
+}

@@ -25,5 +25,12 @@ import Testing
       print("\(r.id): \(r.verdict.rawValue)" + (r.counterexample.map { " — \($0.summary)" } ?? ""))
     }
     print("total \(report.run.seconds) s")
+    if let store = fixtures {
+      for r in report.claims where r.counterexample != nil {
+        for stored in try store.load(claim: r.id) {
+          #expect(try BreakdownClaims.replay(stored.fixture), "\(stored.url.path) does not replay")
+        }
+      }
+    }
   }
 }
