@@ -162,6 +162,19 @@ public struct GMRobustnessCase: Sendable, Hashable, Codable {
     return (0..<d).map { a[$0][$0] }.max() ?? 0
   }
 
+  /// The bound attained with α = 1/3 (Minsker's proof is tight): x = 0,
+  /// r = 1, R = C_{1/3} = 2/√3; two good points at each tangent point
+  /// (r²/R, ±r√(1 − r²/R²)) = (√3/2, ±1/2) seen from z = (R, 0), two bad
+  /// points at (1000, 0). At z the four good unit vectors have x-components
+  /// 1/2 and the bad ones −1, so the subgradient sum is 0: z is the median
+  /// and ‖z − x‖ = C_α r. (Rounding may put a tangent point just outside
+  /// the ball, which raises α and C_α: the ratio is then just below 1.)
+  public static var tangentExample: GMRobustnessCase {
+    let h = 3.0.squareRoot() / 2
+    return GMRobustnessCase(center: [0, 0], radius: 1,
+                            points: [[h, 0.5], [h, 0.5], [h, -0.5], [h, -0.5], [1000, 0], [1000, 0]])
+  }
+
   /// Point sets: d ∈ 2…3, n ∈ 3…15, x ∈ [−5, 5]^d, r ∈ [0.5, 5]; n − m
   /// good points inside B(x, r) (a direction and a radius fraction, or on
   /// the sphere); m < n/2 bad points anywhere within 10⁴ of x, either one

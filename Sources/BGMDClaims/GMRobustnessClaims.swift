@@ -84,7 +84,13 @@ enum GMRobustnessClaims {
         ?? "certified within [\(b.ratioLower), \(b.ratioUpper)]"
       return "targeted best: ‖z − x‖/(C_α r) = \(b.ratio) (\(how)), α = \(b.alpha), n = \(targeted.bestValue?.points.count ?? 0)"
     } ?? "targeted search found no applicable case"
+    let tight = GMRobustnessCase.tangentExample.evaluate()
     let evidence: JSONValue = .object([
+      "tangentExample": .object([
+        "ratio": .number(tight.ratio), "ratioLower": .number(tight.ratioLower), "ratioUpper": .number(tight.ratioUpper),
+        "alpha": .number(tight.alpha), "certifiedViolation": .bool(tight.certifiedViolation),
+        "note": .string("the bound is attained: 4 good points at the tangent points, 2 bad on the axis (α = 1/3)"),
+      ]),
       "universalCases": .number(Double(universal.casesRun)), "discarded": .number(Double(universal.discarded)),
       "certifiedHolds": .number(Double(tally.certifiedHolds)), "undecided": .number(Double(tally.undecided)),
       "maxRatio": .number(tally.maxRatio), "maxCertifiedUpperRatio": .number(tally.maxUpper),

@@ -113,6 +113,12 @@ import Testing
     #expect(inside.evaluate().certifiedHold)
   }
 
+  @Test func theTangentConfigurationAttainsTheBound() {
+    let r = GMRobustnessCase.tangentExample.evaluate()
+    #expect(r.applicable && !r.certifiedViolation)
+    #expect(abs(r.ratio - 1) < 1e-6, "ratio \(r.ratio), α = \(r.alpha)")
+  }
+
   @Test func averagedMemoryTrainingFixtureReplays() throws {
     let c = TrainingBreakdownCase(
       method: "bgmd/averaged/top-k", problemSeed: 7, dimension: 4, rows: 5, blockSize: 1, iterations: 10,
