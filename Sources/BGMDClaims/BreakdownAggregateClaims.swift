@@ -154,6 +154,9 @@ enum AggregateBreakdownClaims {
     for c in 0..<plan.cases {
       let caseJobs = done.filter { $0.caseIndex == c }
       let firstBreak = caseJobs.first { $0.breaker != nil }
+      // The smallest m at which an attack breaks the rule with a value at
+      // every M (no thrown error: not a refusal), for context beyond b/2.
+      let firstValueBreak = caseJobs.first { job in job.curves.contains { $0.breaks && $0.firstError == nil } }
       var perM: [JSONValue] = []
       for job in caseJobs {
         let inRobust = claim.robust?.contains(job.m) ?? false
@@ -185,6 +188,7 @@ enum AggregateBreakdownClaims {
           "worstFinalDeviation": .number(job.curves.map(\.finalDeviation).max { a, b2 in
             (a.isNaN ? Double.infinity : a) < (b2.isNaN ? Double.infinity : b2) } ?? .nan),
           "targetedEvaluations": .number(Double(job.targetedEvaluations)),
+          "errors": .array(Array(Set(job.curves.compactMap(\.firstError))).sorted().map { .string($0) }),
           "curves": .array(job.curves.map(\.json)),
         ]))
       }
@@ -193,6 +197,7 @@ enum AggregateBreakdownClaims {
         "breakdownPoint": firstBreak.map { .number(Double($0.m) / Double(b)) } ?? .null,
         "breakdownM": firstBreak.map { .number(Double($0.m)) } ?? .null,
         "brokenBy": firstBreak?.breaker.map { .string($0.attack.description) } ?? .null,
+        "breakdownPointWithoutRefusals": firstValueBreak.map { .number(Double($0.m) / Double(b)) } ?? .null,
         "perM": .array(perM),
       ]))
       if c == 0 {
