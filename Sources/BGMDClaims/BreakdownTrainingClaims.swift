@@ -27,6 +27,10 @@ enum TrainingBreakdownClaims {
     /// The built-in attacks tried (all but at `quick`).
     var attacks = BreakdownAttack.builtIn
     var targetMagnitude = 1e6
+    /// Whether to run m = ⌈b/2⌉ for context (not part of any claim) where
+    /// nothing broke below b/2: it shows whether the attacks can break the
+    /// method at all once the bad rows are not a minority.
+    var context = true
     var medianEpsilon = 1e-12
   }
 
@@ -36,6 +40,7 @@ enum TrainingBreakdownClaims {
       // Smaller b (m = 1…3), and the additive-noise and ±∞ attacks left out
       // (NaN rows take the same excluded path as ±∞ rows).
       var plan = Plan(dimension: 8, rows: 8, blockSize: 2, iterations: 10, starts: 3, steps: 5, scales: breakdownScales(profile))
+      plan.context = false
       plan.attacks = BreakdownAttack.builtIn.filter { !["additive-gaussian", "non-finite-+inf", "non-finite--inf"].contains($0.name) }
       return plan
     case .standard:
@@ -135,6 +140,13 @@ enum TrainingBreakdownClaims {
         if !mustBreak && l.breaker != nil { break }
       }
     }
+    var contextLevels: [Level] = []
+    if plan.context && !cancelled && !mustBreak {
+      for schedule in plan.schedules where !levels.contains(where: { $0.schedule == schedule && $0.breaker != nil }) {
+        contextLevels.append(try level(method, plan: plan, seed: ctx.seed, schedule: schedule, m: (b + 1) / 2,
+                                       threads: ctx.threads))
+      }
+    }
     if cancelled {
       return ClaimRecord(id: id, source: source, statement: statement, verdict: .inconclusive, method: "growth",
                          cases: 0, domain: domain, evidence: .object(["cancelled": .bool(true)]))
@@ -179,6 +191,13 @@ enum TrainingBreakdownClaims {
       summary["breakdownM"] = first.map { .number(Double($0.m)) } ?? .null
       summary["brokenBy"] = first?.breaker.map { .string($0.attack.description) } ?? .null
       summary["mChecked"] = .array(ls.map { .number(Double($0.m)) })
+      if let c = contextLevels.first(where: { $0.schedule == schedule }) {
+        summary["context"] = .object([
+          "m": .number(Double(c.m)), "psi": .number(Double(c.m) / Double(b)), "breaks": .bool(c.breaker != nil),
+          "brokenBy": c.breaker.map { .string($0.attack.description) } ?? .null,
+          "note": .string("m ≥ b/2: outside every claim, for context"),
+        ])
+      }
       perSchedule[schedule] = .object(summary)
       plots.append(BreakdownPlot.plot(
         title: "\(method), \(schedule) schedule: worst ‖x_T − x_T^clean‖ over attacks vs M",
