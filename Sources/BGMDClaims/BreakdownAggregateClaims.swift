@@ -182,15 +182,17 @@ enum AggregateBreakdownClaims {
                   : "best attack's deviation ratio (the rule must break)") + (best.isFinite ? "" : ": non-finite"))
           }
         }
-        perM.append(.object([
+        var entry: [String: JSONValue] = [
           "m": .number(Double(job.m)), "psi": .number(Double(job.m) / Double(b)),
           "breaks": .bool(job.breaker != nil), "brokenBy": job.breaker.map { .string($0.attack.description) } ?? .null,
           "worstFinalDeviation": .number(job.curves.map(\.finalDeviation).max { a, b2 in
             (a.isNaN ? Double.infinity : a) < (b2.isNaN ? Double.infinity : b2) } ?? .nan),
           "targetedEvaluations": .number(Double(job.targetedEvaluations)),
           "errors": .array(Array(Set(job.curves.compactMap(\.firstError))).sorted().map { .string($0) }),
-          "curves": .array(job.curves.map(\.json)),
-        ]))
+        ]
+        // Curves of the first row set only (the plots use it too).
+        if c == 0 { entry["curves"] = .object(BreakdownCurve.evidence(job.curves)) }
+        perM.append(.object(entry))
       }
       perCase.append(.object([
         "case": .number(Double(c)),

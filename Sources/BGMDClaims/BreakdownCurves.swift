@@ -63,6 +63,28 @@ public struct BreakdownCurve: Sendable {
     return nil
   }
 
+  /// Evidence without the points: attack, bounded, slope, ratio, final deviation, first error.
+  public var summaryJSON: JSONValue {
+    var o: [String: JSONValue] = [
+      "attack": .string(attack.description), "bounded": .bool(growth.bounded),
+      "tailSlope": .number(growth.tailSlope), "ratio": .number(growth.ratio), "finalDeviation": .number(finalDeviation),
+    ]
+    if let e = firstError { o["error"] = .string(e) }
+    return .object(o)
+  }
+
+  /// Evidence for a set of curves: a summary of each, and the full curves of
+  /// the first breaking attack and of the bounded attack with the largest
+  /// final deviation (the report stays small).
+  static func evidence(_ curves: [BreakdownCurve]) -> [String: JSONValue] {
+    var o: [String: JSONValue] = ["attacks": .array(curves.map(\.summaryJSON))]
+    if let breaker = curves.first(where: \.breaks) { o["breakingCurve"] = breaker.json }
+    if let worst = curves.filter({ !$0.breaks }).max(by: { $0.finalDeviation < $1.finalDeviation }) {
+      o["worstBoundedCurve"] = worst.json
+    }
+    return o
+  }
+
   /// Evidence: attack, bounded, slope, ratio, the curve, and the first error.
   public var json: JSONValue {
     var o: [String: JSONValue] = [

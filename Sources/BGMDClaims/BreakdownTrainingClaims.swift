@@ -182,7 +182,7 @@ enum TrainingBreakdownClaims {
           "brokenBy": l.breaker.map { .string($0.attack.description) } ?? .null,
           "worstFinalDeviation": .number(BreakdownPlot.worst(l.curves).last ?? .nan),
           "targetedEvaluations": .number(Double(l.targetedEvaluations)),
-          "curves": .array(l.curves.map(\.json)),
+          "curves": .object(BreakdownCurve.evidence(l.curves)),
         ]
         perM.append(.object(entry))
       }
