@@ -49,6 +49,19 @@ public struct TrainingTask: Sendable {
 }
 
 extension TrainingTask {
+  /// A task over a stochastic problem in `Double` whose workers' oracles need
+  /// no corrupted data; x_0 = 0.
+  static func stochastic<P: StochasticProblem>(
+    _ name: String, _ problem: P, workers: Int, stepSize: Double,
+    evaluate: @escaping @Sendable ([Double]) -> Evaluation
+  ) -> TrainingTask where P.Element == Double {
+    TrainingTask(
+      name: name, dimension: problem.dimension, workers: workers,
+      initialIterate: Array(repeating: 0, count: problem.dimension), defaultStepSize: stepSize,
+      gradient: { x, i, rng in problem.stochasticGradient(x, worker: i, using: &rng) },
+      corruptedGradient: nil, evaluate: evaluate)
+  }
+
   /// An exact PL quadratic (`PLQuadraticBuilder`, rank-deficient when
   /// `rank < dimension`) in `Double`, with Rademacher oracle noise of
   /// variance `noiseScale²·d`; γ = 1/(4L); x_0 = 0.
@@ -59,15 +72,9 @@ extension TrainingTask {
                                      noise: .rademacher(scale: Rational(noiseScale)))
     let exact = builder.build(using: &rng)
     let problem = exact.converted(to: Double.self)
-    return TrainingTask(
-      name: "quadratic", dimension: dimension, workers: workers,
-      initialIterate: Array(repeating: 0, count: dimension),
-      defaultStepSize: 1 / (4 * problem.smoothness),
-      gradient: { x, i, rng in problem.stochasticGradient(x, worker: i, using: &rng) },
-      corruptedGradient: nil,
-      evaluate: { x in
-        Evaluation(loss: problem.loss(x), squaredDistance: problem.squaredDistanceToSolutionSet(x))
-      })
+    return stochastic("quadratic", problem, workers: workers, stepSize: 1 / (4 * problem.smoothness)) { x in
+      Evaluation(loss: problem.loss(x), squaredDistance: problem.squaredDistanceToSolutionSet(x))
+    }
   }
 
   /// Least squares on a random Gaussian design (n samples, iid over the
@@ -79,12 +86,9 @@ extension TrainingTask {
     let (problem, _) = LeastSquares<Double>.random(
       samples: samples, dimension: dimension,
       policy: MiniBatchPolicy(partition: partition, batchSize: batchSize), using: &rng)
-    return TrainingTask(
-      name: "least-squares", dimension: dimension, workers: workers,
-      initialIterate: Array(repeating: 0, count: dimension), defaultStepSize: 0.05,
-      gradient: { x, i, rng in problem.stochasticGradient(x, worker: i, using: &rng) },
-      corruptedGradient: nil,
-      evaluate: { x in Evaluation(loss: problem.loss(x)) })
+    return stochastic("least-squares", problem, workers: workers, stepSize: 0.05) { x in
+      Evaluation(loss: problem.loss(x))
+    }
   }
 
   /// Binary logistic regression on random data; x_0 = 0.
@@ -95,12 +99,9 @@ extension TrainingTask {
     let problem = LogisticRegression<Double>.random(
       samples: samples, dimension: dimension,
       policy: MiniBatchPolicy(partition: partition, batchSize: batchSize), using: &rng)
-    return TrainingTask(
-      name: "logistic", dimension: dimension, workers: workers,
-      initialIterate: Array(repeating: 0, count: dimension), defaultStepSize: 0.5,
-      gradient: { x, i, rng in problem.stochasticGradient(x, worker: i, using: &rng) },
-      corruptedGradient: nil,
-      evaluate: { x in Evaluation(loss: problem.loss(x), accuracy: problem.accuracy(x)) })
+    return stochastic("logistic", problem, workers: workers, stepSize: 0.5) { x in
+      Evaluation(loss: problem.loss(x), accuracy: problem.accuracy(x))
+    }
   }
 
   /// An MLP (`layers`, e.g. [784, 128, 10]) on `train`, evaluated on `test`:
