@@ -12,6 +12,7 @@ struct BGMDCommand: ParsableCommand {
       Bench.self,
       Train.self,
       StressExact.self,
+      Experiment.self,
     ]
   )
 }
