@@ -26,6 +26,13 @@ public struct ResultsReport: Sendable {
     return try CheckpointFile.decoder().decode(T.self, from: data)
   }
 
+  /// `speedup` first, then `speedup-<setting>` files, by name.
+  func speedupStems() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    let others = names.filter { $0.hasPrefix("speedup-") && $0.hasSuffix(".json") }.sorted()
+    return ["speedup"] + others.map { String($0.dropLast(".json".count)) }
+  }
+
   static func provenance(_ metadata: [String: String]) -> String {
     var lines = ["- Command: `\(metadata["command"] ?? "unknown")`"]
     lines.append("- Machine: \(metadata["processors"] ?? "?") processors, \(metadata["system"] ?? "?") \(metadata["machine"] ?? "?"), built with \(metadata["compiler"] ?? "?") (release); run on \(metadata["date"] ?? "?")")
@@ -53,9 +60,14 @@ public struct ResultsReport: Sendable {
       }
       out += [table.markdown(), "Files: `table3.json`, `table3.md`, `table3.csv`, `table3.checkpoint.jsonl`.", ""]
     }
-    if let s: SpeedupSummary = try load(SpeedupSummary.self, "speedup.json") {
+    if let table: Table3Summary = try load(Table3Summary.self, "non-iid/table3.json") {
+      out += ["## Table 3, non-iid shards (§7.1): test accuracy (%), mean ± std over seeds", "",
+              Self.provenance(table.metadata), "", table.markdown(), "Files: `non-iid/`.", ""]
+    }
+    for stem in speedupStems() {
+      guard let s: SpeedupSummary = try load(SpeedupSummary.self, "\(stem).json") else { continue }
       out += ["## Speed-up: accuracy against wall clock (\(s.setting))", "", Self.provenance(s.metadata), "",
-              s.markdown(), "![speedup](speedup.svg)", ""]
+              s.markdown(), "![\(stem)](\(stem).svg)", ""]
     }
     if let a: AblationSummary = try load(AblationSummary.self, "ablation.json") {
       out += ["## Ablation: block size with and without memory (Figure 6; \(a.setting))", "", Self.provenance(a.metadata), "",
