@@ -38,6 +38,9 @@ public struct ResultsReport: Sendable {
     lines.append("- Machine: \(metadata["processors"] ?? "?") processors, \(metadata["system"] ?? "?") \(metadata["machine"] ?? "?"), built with \(metadata["compiler"] ?? "?") (release); run on \(metadata["date"] ?? "?")")
     if let c = metadata["configuration"] { lines.append("- Configuration: `\(c)`") }
     if let w = metadata["wallSecondsThisInvocation"] { lines.append("- Wall-clock seconds of the invocation that wrote the file: \(w)") }
+    if let reused = metadata["cellsReused"], let ran = metadata["cellsRun"] {
+      lines.append("- Cells run by that invocation: \(ran); cells reused from the checkpoint of an earlier, interrupted invocation of the same command: \(reused)")
+    }
     if let complete = metadata["complete"], complete != "true" {
       lines.append("- **Incomplete grid**: only the finished cells are summarised; rerunning the command resumes it.")
     }
