@@ -14,6 +14,7 @@ struct BGMDCommand: ParsableCommand {
       Aggregate.self,
       Bench.self,
       StressExact.self,
+      Experiment.self,
     ]
   )
 }

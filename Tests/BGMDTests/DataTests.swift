@@ -96,3 +96,25 @@ import Testing
     }
   }
 }
+
+@Suite struct MNISTFileTests {
+  /// fixtures/data/mnist_5k.csv, found from this file's path.
+  static var path: String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("fixtures/data/mnist_5k.csv").path
+  }
+
+  @Test func realFileHas500OfEachDigitAndTheExperimentSplit() throws {
+    let data = try MNISTCSV.load(path: Self.path)
+    #expect(data.count == 5_000 && data.featureCount == 784 && data.classCount == 10)
+    var counts = Array(repeating: 0, count: 10)
+    for label in data.labels { counts[label] += 1 }
+    #expect(counts == Array(repeating: 500, count: 10))
+    #expect(data.features.allSatisfy { $0 >= 0 && $0 <= 1 })
+    #expect(data.features.contains(1) && data.features.contains(0))
+    let (train, test) = try data.shuffledSplit(trainCount: 4_000, seed: 0)
+    #expect(train.count == 4_000 && test.count == 1_000)
+    // Shuffled: the test set is not one digit (the file is sorted by label).
+    #expect(Set(test.labels).count == 10)
+  }
+}

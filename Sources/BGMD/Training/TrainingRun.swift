@@ -23,6 +23,13 @@ public struct TrainingCurve: Sendable, Codable {
   public var smallestRetainedFraction: Double
   /// The mean of ‖C_k(G)‖²/‖G‖² over the iterations.
   public var meanRetainedFraction: Double
+  /// ‖C_k(G_t)‖²/‖G_t‖² at each iteration t (the measured ξ of Lemma 1; 1
+  /// for methods without a block; NaN where G_t was not finite).
+  public var retainedFractions: [Double] = []
+  /// Why the run stopped before its last iteration (the rule's error, e.g.
+  /// too many non-finite rows), or nil when it ran to the end. Set only by
+  /// `TrainingRun.runToEnd`; the last point then evaluates the last iterate.
+  public var stoppedBy: String? = nil
 }
 
 /// A training run: a task, a method, an optional corruption with its
@@ -103,6 +110,23 @@ public struct TrainingRun: Sendable {
   /// - Throws: shape errors, the rule's errors (e.g. too many non-finite
   ///   rows), `CorruptionSpecError`.
   public func run(progress: (CurvePoint) -> Void = { _ in }) throws -> TrainingCurve {
+    let (curve, failure) = try runRecordingFailure(progress: progress)
+    if let failure { throw failure }
+    return curve
+  }
+
+  /// Runs the training and returns its curve even when a step throws
+  /// (e.g. a robust rule that sees too many non-finite rows): the curve then
+  /// ends with an evaluation of the last iterate reached and `stoppedBy`
+  /// names the error. Experiments use this so a diverged run is recorded,
+  /// not dropped.
+  /// - Throws: `CorruptionSpecError` and the optimizer's shape errors, which
+  ///   occur before the first step.
+  public func runToEnd(progress: (CurvePoint) -> Void = { _ in }) throws -> TrainingCurve {
+    try runRecordingFailure(progress: progress).curve
+  }
+
+  private func runRecordingFailure(progress: (CurvePoint) -> Void) throws -> (curve: TrainingCurve, failure: Error?) {
     let gamma = stepSize ?? task.defaultStepSize
     var optimizer = try BlockDescent(
       initialIterate: task.initialIterate, batchCount: task.workers, rule: method.rule(),
@@ -112,25 +136,37 @@ public struct TrainingRun: Sendable {
     var points = [CurvePoint(iteration: 0, seconds: 0, evaluation: task.evaluate(optimizer.iterate))]
     progress(points[0])
     var elapsed = 0.0
-    var smallest = 1.0
-    var retainedSum = 0.0
+    var retained: [Double] = []
+    retained.reserveCapacity(iterations)
     var done = 0
+    var failure: Error? = nil
     let every = Swift.max(1, evaluateEvery)
     while done < iterations {
       let chunk = Swift.min(every - done % every, iterations - done)
       let start = Date()
-      let records = try loop.run(&optimizer, iterations: chunk, streams: &streams, startingAt: done)
-      elapsed += Date().timeIntervalSince(start)
-      for r in records where r.retainedFraction.isFinite {
-        smallest = Swift.min(smallest, r.retainedFraction)
-        retainedSum += r.retainedFraction
+      var reached = done
+      do {
+        _ = try loop.run(&optimizer, iterations: chunk, streams: &streams, startingAt: done) { record, _ in
+          retained.append(record.retainedFraction)
+          reached += 1
+          return true
+        }
+      } catch {
+        failure = error
       }
-      done += chunk
+      elapsed += Date().timeIntervalSince(start)
+      done = reached
       let point = CurvePoint(iteration: done, seconds: elapsed, evaluation: task.evaluate(optimizer.iterate))
       points.append(point)
       progress(point)
+      if failure != nil { break }
     }
-    return TrainingCurve(points: points, finalIterate: optimizer.iterate, smallestRetainedFraction: smallest,
-                         meanRetainedFraction: iterations > 0 ? retainedSum / Double(iterations) : 1)
+    let finite = retained.filter(\.isFinite)
+    var curve = TrainingCurve(
+      points: points, finalIterate: optimizer.iterate, smallestRetainedFraction: finite.min().map { Swift.min(1, $0) } ?? 1,
+      meanRetainedFraction: iterations > 0 ? finite.reduce(0, +) / Double(iterations) : 1)
+    curve.retainedFractions = retained
+    curve.stoppedBy = failure.map { String(describing: $0) }
+    return (curve, failure)
   }
 }

@@ -1,0 +1,92 @@
+import Foundation
+
+/// The reproduction of the paper's Table 3: every setting × method × seed
+/// of an `MNISTExperiment`, checkpointed cell by cell, summarised as
+/// `table3.json`, `table3.md` and `table3.csv` in the output directory.
+public struct Table3Experiment: Sendable {
+  /// The training setup shared by every cell.
+  public var experiment: MNISTExperiment
+  /// The rows (default: the paper's §7.2 settings and the fixed-schedule
+  /// extras).
+  public var settings: [ExperimentSetting]
+  /// The columns.
+  public var methods: [MethodSpec]
+  /// Seeds 1…seeds.
+  public var seeds: Int
+  /// Where the files go.
+  public var outputDirectory: String
+  /// Cells run side by side.
+  public var jobs: Int
+  /// Stop after this many new cells (tests of resumption).
+  public var cellLimit: Int?
+
+  public init(experiment: MNISTExperiment, settings: [ExperimentSetting] = ExperimentSetting.table3,
+              methods: [MethodSpec] = MethodSpec.table3, seeds: Int = 3, outputDirectory: String,
+              jobs: Int = 1, cellLimit: Int? = nil) {
+    self.experiment = experiment
+    self.settings = settings
+    self.methods = methods
+    self.seeds = seeds
+    self.outputDirectory = outputDirectory
+    self.jobs = jobs
+    self.cellLimit = cellLimit
+  }
+
+  /// The grid seed by seed (every setting and method of seed 1 first), so an
+  /// interrupted grid has whole tables for the first seeds.
+  public var cells: [CellSpec] {
+    (1...UInt64(Swift.max(1, seeds))).flatMap { seed in
+      settings.flatMap { setting in methods.map { CellSpec(setting: setting, method: $0, seed: seed) } }
+    }
+  }
+
+  /// The checkpoint file in the output directory.
+  public var checkpoint: CheckpointFile {
+    CheckpointFile(path: (outputDirectory as NSString).appendingPathComponent("table3.checkpoint.jsonl"))
+  }
+
+  /// Runs the missing cells and, when the grid is complete, writes the
+  /// summary files (a partial grid writes them too, marked `complete:
+  /// false` in the metadata).
+  /// - Parameters:
+  ///   - metadata: written into `table3.json` (command, machine, …).
+  ///   - progress: called after each finished cell.
+  /// - Throws: file errors, the cells' setup errors.
+  public func run(metadata: [String: String] = [:],
+                  progress: @Sendable (RunnerProgress) -> Void = { _ in }) throws -> (summary: Table3Summary, outcome: RunnerOutcome) {
+    try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+    let runner = CellRunner(experiment: "table3", configuration: experiment.fingerprint, checkpoint: checkpoint,
+                            jobs: jobs, cellLimit: cellLimit)
+    let experiment = self.experiment
+    let start = Date()
+    let outcome = try runner.run(cells, body: { try experiment.run($0, experiment: "table3") }, progress: progress)
+    var meta = metadata
+    meta["configuration"] = experiment.fingerprint
+    meta["iterations"] = String(experiment.iterations)
+    meta["epochs"] = String(format: "%.2f", Double(experiment.iterations) * experiment.epochsPerIteration)
+    meta["complete"] = String(outcome.complete)
+    meta["cellsReused"] = String(outcome.reused)
+    meta["cellsRun"] = String(outcome.ran)
+    meta["wallSecondsThisInvocation"] = String(format: "%.1f", Date().timeIntervalSince(start))
+    meta["paperNumbers"] = "not available: the paper's Table 3 is not in the poster and slide texts used here"
+    let summary = Table3Summary(cells: outcome.results, settings: settings.map(\.name), methods: methods.map(\.label),
+                                metadata: meta)
+    try write(summary.json(), "table3.json")
+    try write(summary.markdown(), "table3.md")
+    try write(Self.csv(outcome.results), "table3.csv")
+    return (summary, outcome)
+  }
+
+  /// One line per finished cell.
+  public static func csv(_ cells: [CellResult]) -> String {
+    var lines = ["setting,method,seed,accuracy,loss,seconds,iterations,diverged,mean_xi"]
+    for c in cells {
+      lines.append("\(c.setting),\(c.method),\(c.seed),\(c.accuracy),\(c.loss),\(c.seconds),\(c.iterations),\(c.diverged),\(c.meanRetainedFraction)")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func write(_ text: String, _ name: String) throws {
+    try text.write(toFile: (outputDirectory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
+  }
+}

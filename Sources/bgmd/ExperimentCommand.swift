@@ -1,0 +1,212 @@
+import ArgumentParser
+import BGMD
+import Foundation
+
+/// `bgmd experiment`: the reproduction of the paper's experiments on MNIST
+/// at CPU scale (the logic is in the library's `Experiments/`).
+struct Experiment: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Reproduce the paper's MNIST experiments at CPU scale (Table 3, speed-up, ablation, residual).",
+    subcommands: [Table3.self, Speedup.self, Ablation.self, Residual.self, Report.self]
+  )
+}
+
+/// Options shared by the experiment subcommands.
+struct ExperimentOptions: ParsableArguments {
+  @Option(help: "Seeds 1…N per cell.") var seeds: Int = 3
+  @Option(help: "Passes over the training set (overrides the default iteration count).") var epochs: Double?
+  @Option(help: "Iterations T per run (overrides --epochs).") var iterations: Int?
+  @Option(help: "Output directory.") var out: String = "Proofs/experiments"
+  @Option(help: "The MNIST CSV file.") var data: String = "fixtures/data/mnist_5k.csv"
+  @Option(help: "Cells run side by side.") var jobs: Int = 2
+  @Option(help: "The step γ.") var step: Double = 0.1
+  @Flag(help: "The non-iid shard partition of §7.1 instead of iid.") var nonIid = false
+  @Option(help: "Use only this many samples of the file (small runs).") var samples: Int?
+  @Option(help: "Stop after this many new cells (a rerun resumes).") var cellLimit: Int?
+
+  func validate() throws {
+    guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+    if let epochs, !(epochs > 0) { throw ValidationError("--epochs must be positive") }
+    guard step > 0, step.isFinite else { throw ValidationError("--step must be a positive number") }
+  }
+
+  /// The experiment setup with T from --iterations, --epochs or the default.
+  func experiment(defaultIterations: Int, evaluateEvery: Int? = nil, curves: Bool = false,
+                  retained: Bool = false) throws -> MNISTExperiment {
+    let (train, test) = try MNISTExperiment.split(path: data, limit: samples)
+    var setup = MNISTExperiment(train: train, test: test, nonIID: nonIid, iterations: defaultIterations,
+                                stepSize: step, recordCurve: curves, recordRetainedFractions: retained)
+    if let iterations { setup.iterations = iterations } else if let epochs { setup.iterations = setup.iterations(forEpochs: epochs) }
+    if let evaluateEvery { setup.evaluateEvery = Swift.max(1, Swift.min(evaluateEvery, setup.iterations)) }
+    return setup
+  }
+
+  /// What goes into every result file: the command line and the machine.
+  func metadata() -> [String: String] {
+    var info = MachineDescription.current()
+    info["command"] = (["bgmd"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+    info["date"] = ISO8601DateFormatter().string(from: Date())
+    return info
+  }
+
+  /// A progress callback that writes to stderr only when it is a terminal.
+  func progress() -> @Sendable (RunnerProgress) -> Void {
+    guard isatty(2) != 0 else { return { _ in } }
+    return { p in
+      let c = p.last
+      let line = String(format: "\r[%d/%d] %@ %@ seed %llu: acc %.3f%@   ", p.finished, p.total, c.setting, c.method,
+                        c.seed, c.accuracy, c.diverged ? " (diverged)" : "")
+      FileHandle.standardError.write(Data(line.utf8))
+      if p.finished == p.total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+  }
+}
+
+/// `bgmd experiment table3`.
+struct Table3: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Table 3: test accuracy (mean ± std over seeds) per setting and method.",
+    discussion: """
+      Rows: clean; bit-flip, additive, feature-additive, impulse, backdoor at \
+      20% and 40% (dynamic schedule, §7.2); bit-flip and additive at 20% and \
+      40% under the fixed schedule. Columns: sgd, cmd, gmd, bgmd (k = 0.1·d, \
+      successive, averaged memory), bgmd/top-k, bgmd/per-row. MLP 784–128–10 \
+      on the 4,000/1,000 split, b = 10 mini-batches of 64; default 100 \
+      iterations (16 epochs). Each finished cell is appended to \
+      table3.checkpoint.jsonl; a rerun skips finished cells. Writes \
+      table3.json, table3.md, table3.csv.
+      """
+  )
+
+  @OptionGroup var options: ExperimentOptions
+
+  func run() throws {
+    let setup = try options.experiment(defaultIterations: 100)
+    let table = Table3Experiment(experiment: setup, seeds: options.seeds, outputDirectory: options.out,
+                                 jobs: options.jobs, cellLimit: options.cellLimit)
+    let (summary, outcome) = try table.run(metadata: options.metadata(), progress: options.progress())
+    print(summary.markdown(), terminator: "")
+    print("cells: \(outcome.reused) reused, \(outcome.ran) run\(outcome.complete ? "" : " (incomplete: rerun to resume)")")
+  }
+}
+
+/// `bgmd experiment speedup`.
+struct Speedup: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Test accuracy against wall clock for SGD, CMD, GMD, BGMD (and bgmd/per-row) under bit flip 40%.",
+    discussion: "Writes speedup.json, speedup.md, speedup.svg; BGMD's seconds per epoch against GMD's in the same run."
+  )
+
+  @OptionGroup var options: ExperimentOptions
+  @Option(help: "The target test accuracy (a fraction).") var target: Double = 0.8
+  @Option(help: "Evaluate every N iterations.") var evaluateEvery: Int = 10
+  @Option(help: "The Table 3 setting (files are named speedup-<setting> unless it is bit-flip-40).")
+  var setting: String = "bit-flip-40"
+
+  func validate() throws {
+    guard ExperimentSetting.named(setting) != nil else {
+      throw ValidationError("--setting must be one of \(ExperimentSetting.table3.map(\.name).joined(separator: ", "))")
+    }
+  }
+
+  func run() throws {
+    let setup = try options.experiment(defaultIterations: 100, evaluateEvery: evaluateEvery, curves: true)
+    let setting = ExperimentSetting.named(self.setting) ?? ExperimentSetting.corrupted(.bitFlip, percent: 40)
+    let stem = setting.name == "bit-flip-40" ? "speedup" : "speedup-\(setting.name)"
+    let methods = [Method.sgd, .cmd, .gmd, .bgmd].map { MethodSpec(method: $0) } + [MethodSpec(method: .bgmd, memory: .perRow)]
+    let grid = CurveExperiment(name: stem, experiment: setup, settings: [setting], methods: methods,
+                               seeds: options.seeds, outputDirectory: options.out, jobs: options.jobs,
+                               cellLimit: options.cellLimit)
+    let outcome = try grid.run(progress: options.progress())
+    var meta = options.metadata()
+    meta["configuration"] = setup.fingerprint
+    meta["complete"] = String(outcome.complete)
+    meta["jobs"] = String(options.jobs)
+    let summary = SpeedupSummary(cells: outcome.results, methods: methods.map(\.label), setting: setting.name,
+                                 target: target, epochsPerIteration: setup.epochsPerIteration, metadata: meta)
+    try grid.write(encodeResult(summary), to: "\(stem).json")
+    try grid.write(summary.markdown(), to: "\(stem).md")
+    try grid.write(summary.plot().render(), to: "\(stem).svg")
+    print(summary.markdown(), terminator: "")
+  }
+}
+
+/// `bgmd experiment ablation`.
+struct Ablation: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "BGMD with k ∈ {0.01, 0.05, 0.1, 0.2, 1}·d, with and without memory (Figure 6), clean.",
+    discussion: "Writes ablation.json, ablation.md, ablation.svg."
+  )
+
+  @OptionGroup var options: ExperimentOptions
+  @Option(help: "Evaluate every N iterations.") var evaluateEvery: Int = 10
+
+  func run() throws {
+    let setup = try options.experiment(defaultIterations: 100, evaluateEvery: evaluateEvery, curves: true)
+    let methods = AblationSummary.methods()
+    let grid = CurveExperiment(name: "ablation", experiment: setup, settings: [.clean], methods: methods,
+                               seeds: options.seeds, outputDirectory: options.out, jobs: options.jobs,
+                               cellLimit: options.cellLimit)
+    let outcome = try grid.run(progress: options.progress())
+    var meta = options.metadata()
+    meta["configuration"] = setup.fingerprint
+    meta["complete"] = String(outcome.complete)
+    let summary = AblationSummary(cells: outcome.results, methods: methods, setting: "clean", metadata: meta)
+    try grid.write(encodeResult(summary), to: "ablation.json")
+    try grid.write(summary.markdown(), to: "ablation.md")
+    try grid.write(summary.plot().render(), to: "ablation.svg")
+    print(summary.markdown(), terminator: "")
+  }
+}
+
+/// `bgmd experiment residual`.
+struct Residual: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "The relative residual 1 − ξ over training for several k/d (Figure 7), clean.",
+    discussion: "Writes residual.json (mean ξ per k/d, cited by lemma1/xi-in-practice), residual.md, residual.svg."
+  )
+
+  @OptionGroup var options: ExperimentOptions
+
+  func run() throws {
+    let setup = try options.experiment(defaultIterations: 100, retained: true)
+    let methods = ResidualSummary.fractions.map { MethodSpec(method: .bgmd, fraction: $0) }
+    let grid = CurveExperiment(name: "residual", experiment: setup, settings: [.clean], methods: methods,
+                               seeds: options.seeds, outputDirectory: options.out, jobs: options.jobs,
+                               cellLimit: options.cellLimit)
+    let outcome = try grid.run(progress: options.progress())
+    var meta = options.metadata()
+    meta["configuration"] = setup.fingerprint
+    meta["complete"] = String(outcome.complete)
+    let summary = ResidualSummary(cells: outcome.results, methods: methods, setting: "clean", metadata: meta)
+    try grid.write(encodeResult(summary), to: "residual.json")
+    try grid.write(summary.markdown(), to: "residual.md")
+    try grid.write(summary.plot().render(), to: "residual.svg")
+    print(summary.markdown(), terminator: "")
+  }
+}
+
+/// `bgmd experiment report`.
+struct Report: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write RESULTS.md from the result files in the output directory.",
+    discussion: "Every number comes from table3.json, speedup.json, ablation.json, residual.json; --notes adds prose verbatim."
+  )
+
+  @Option(help: "The directory with the result files.") var out: String = "Proofs/experiments"
+  @Option(help: "A Markdown file of prose to include after the tables.") var notes: String?
+
+  func run() throws {
+    let text = try notes.map { try String(contentsOfFile: $0, encoding: .utf8) }
+    let report = try ResultsReport(directory: out).markdown(notes: text)
+    try report.write(toFile: (out as NSString).appendingPathComponent("RESULTS.md"), atomically: true, encoding: .utf8)
+    print("wrote \((out as NSString).appendingPathComponent("RESULTS.md"))")
+  }
+}
+
+/// Pretty JSON with sorted keys (non-finite numbers as strings).
+func encodeResult<T: Encodable>(_ value: T) throws -> String {
+  String(decoding: try CheckpointFile.encoder(pretty: true).encode(value), as: UTF8.self) + "\n"
+}
