@@ -7,7 +7,7 @@ import Foundation
 struct Experiment: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Reproduce the paper's MNIST experiments at CPU scale (Table 3, speed-up, ablation, residual).",
-    subcommands: [Table3.self, Speedup.self, Ablation.self, Residual.self, Report.self]
+    subcommands: [Table3.self, Speedup.self, Ablation.self, Residual.self, ExperimentReport.self]
   )
 }
 
@@ -189,8 +189,9 @@ struct Residual: ParsableCommand {
 }
 
 /// `bgmd experiment report`.
-struct Report: ParsableCommand {
+struct ExperimentReport: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "report",
     abstract: "Write RESULTS.md from the result files in the output directory.",
     discussion: "Every number comes from table3.json, speedup.json, ablation.json, residual.json; --notes adds prose verbatim."
   )
