@@ -41,7 +41,7 @@ import Testing
   }
 
   @Test func writesThreeFilesWithLinksAndPartialMarks() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bgmd-report-\(UInt64.random(in: 0...UInt64.max))")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bgmd-report-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     let root = dir.deletingLastPathComponent()
     let urls = try ReportWriter.write(ReportTests.sample(partial: true), to: dir, repositoryRoot: root)
@@ -76,7 +76,7 @@ import Testing
     file.record(report, replaceSection: true)
     #expect(file.profiles["quick"]?["old/claim"] == nil)
     #expect(file.profiles["standard"]?["lemma1/top-k"] == .proved)
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("verdicts-\(UInt64.random(in: 0...UInt64.max)).json")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("verdicts-\(UUID().uuidString).json")
     defer { try? FileManager.default.removeItem(at: url) }
     try file.encoded().write(to: url)
     #expect(try VerdictFile.load(url) == file)
@@ -99,7 +99,7 @@ import Testing
   }
 
   @Test func replayNamesTheFileAndFieldOfAMalformedFixture() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bgmd-fix-\(UInt64.random(in: 0...UInt64.max))")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bgmd-fix-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let bad = dir.appendingPathComponent("bad.json")
