@@ -1,0 +1,300 @@
+import Randomness
+
+/// What one iteration's block or full step produced, before the update.
+struct _StepOutcome<Element: Scalar> {
+  /// g̃_t in ℝ^d.
+  var aggregate: [Element]
+  /// The selected coordinates (nil for `.all`).
+  var block: [Int]?
+  /// The rule's result (certificate, excluded rows).
+  var result: AggregationResult<Element>
+  /// ‖C_k(G)‖²_F / ‖G‖²_F for the augmented G.
+  var retained: Double
+  /// γG_t + memory, when it was built.
+  var augmented: Matrix<Element>?
+  /// The residual M_t, when it was built.
+  var residual: Matrix<Element>?
+}
+
+extension BlockDescent {
+  /// The block step of Algorithm 1 for `Float` and `Double` elements, without
+  /// materialising the augmented matrix or the residual:
+  /// 1. one read-only pass over G_t (and the memory) computes, for the
+  ///    augmented rows a = γG[i,j] + m̂[j] (`averaged`), γG[i,j] + M[i,j]
+  ///    (`per-row`) or γG[i,j] (`none`), the scores s_j = Σᵢ a² in `Double`
+  ///    and, for `averaged`, the column sums Σᵢ a in the element type;
+  /// 2. Algorithm 2 on the scores;
+  /// 3. the b × k block of augmented values is gathered and aggregated;
+  /// 4. the memory is updated: `averaged`: m̂_{t+1}[j] = (Σᵢ a[i,j]) / b off
+  ///    the block, 0 on it; `per-row`: M is overwritten in place by the
+  ///    augmented rows, with 0 on the block (after the rule has returned, so
+  ///    a throwing rule leaves the optimizer unchanged, as the generic path).
+  ///
+  /// Every entry is computed by the same operations in the same order as the
+  /// generic path (`fl(fl(γ·g) + m)`, scores and column sums accumulated row
+  /// by row), so block, aggregate, memory and iterate are bit-for-bit those
+  /// of the generic path. The one exception is `retainedFraction`: it is
+  /// (Σ_j s_j − Σ_{j∉B} s_j) / Σ_j s_j, summed column by column rather than
+  /// entry by entry, so it differs from the generic value by rounding only
+  /// (relative error of order b·d·2⁻⁵³).
+  ///
+  /// - Returns: nil when the fast path does not apply (another element type,
+  ///   record level `.full`, or the fast path switched off), and nil when a
+  ///   score is not finite (a non-finite row, or squares overflowing
+  ///   `Double`): nothing has been changed or drawn, and the caller runs the
+  ///   generic path, which holds the rules for those cases.
+  /// - Complexity: one pass over G_t (two over G_t and M for `per-row`),
+  ///   O(d) for the memory, the selection's cost and the rule's on b × k.
+  mutating func _fastBlockStep(
+    rows: Matrix<Element>, k: Int, reading: SelectionReading, using rng: inout some RandomNumberGenerator
+  ) throws -> _StepOutcome<Element>? {
+    guard _usesFastPath, configuration.record < .full else { return nil }
+    if Element.self == Float.self { return try _fastBlockStep(Float.self, rows: rows, k: k, reading: reading, using: &rng) }
+    if Element.self == Double.self {
+      return try _fastBlockStep(Double.self, rows: rows, k: k, reading: reading, using: &rng)
+    }
+    return nil
+  }
+
+  /// The fast block step in element type E.
+  /// - Precondition: `E.self == Element.self` (checked by the caller); the
+  ///   casts below only rename the type.
+  private mutating func _fastBlockStep<E: Scalar & BinaryFloatingPoint>(
+    _: E.Type, rows: Matrix<Element>, k: Int, reading: SelectionReading,
+    using rng: inout some RandomNumberGenerator
+  ) throws -> _StepOutcome<Element>? {
+    let b = batchCount, d = dimension
+    let gamma = unsafeBitCast(configuration.stepSize, to: E.self)
+    let g = unsafeBitCast(rows.storage, to: [E].self)
+    let source: _AugmentationSource<E>
+    switch configuration.memory {
+    case .averaged: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
+    case .perRow:
+      guard let memory = rowMemory else { return nil }
+      source = .perRow(unsafeBitCast(memory.storage, to: [E].self))
+    case .none: source = .none
+    }
+
+    // 1. Scores (and column sums) of the augmented rows, read-only.
+    let moments = _augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+    guard moments.allFinite else { return nil }
+
+    // 2–3. Selection, gather, aggregation.
+    let chosen = try selectBlock(scores: moments.scores, k: k, reading: reading, using: &rng)
+    let gathered = _gatherAugmentedBlock(g, rows: b, columns: d, gamma: gamma, source: source, block: chosen)
+    let result = try rule.aggregate(
+      Matrix(_unchecked: b, chosen.count, unsafeBitCast(gathered, to: [Element].self)), using: &rng)
+    guard result.vector.count == chosen.count else {
+      throw ShapeError.dimensionMismatch(what: "the rule's aggregate", expected: chosen.count, found: result.vector.count)
+    }
+    let aggregate = _scatter(unsafeBitCast(result.vector, to: [E].self), into: d, at: chosen)
+    let retained = _retainedFraction(scores: moments.scores, block: chosen)
+
+    // 4. Memory update.
+    switch configuration.memory {
+    case .averaged:
+      averagedMemory = unsafeBitCast(
+        _averagedResidual(sums: moments.sums, rows: b, block: chosen), to: [Element].self)
+    case .perRow:
+      guard var memory = rowMemory else { return nil }
+      rowMemory = nil
+      var storage = unsafeBitCast(memory.storage, to: [E].self)
+      memory.storage = []
+      _writeResidualInPlace(g, rows: b, columns: d, gamma: gamma, memory: &storage, block: chosen)
+      memory.storage = unsafeBitCast(storage, to: [Element].self)
+      rowMemory = memory
+    case .none:
+      break
+    }
+    return _StepOutcome(
+      aggregate: unsafeBitCast(aggregate, to: [Element].self), block: chosen, result: result,
+      retained: retained, augmented: nil, residual: nil)
+  }
+}
+
+/// What is added to γG_t before selection.
+enum _AugmentationSource<E> {
+  /// m̂_t, added to every row (length d).
+  case averaged([E])
+  /// M_{t−1}, row by row (b × d, row-major).
+  case perRow([E])
+  /// Nothing.
+  case none
+}
+
+/// s_j = Σᵢ a[i,j]² in `Double` and (for `averaged`) Σᵢ a[i,j] in E, for the
+/// augmented entries a = fl(fl(γ·g) + memory), each accumulated over i in
+/// increasing order (the order of `squaredColumnNorms` and `columnMeans`).
+/// Column chunks of `_chunkColumns`, so the accumulators stay in cache while
+/// the rows stream through.
+/// - Complexity: O(b·d), one pass over G (and M for `per-row`).
+@_specialize(where E == Float)
+@_specialize(where E == Double)
+func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
+  _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>
+) -> (scores: [Double], sums: [E], allFinite: Bool) {
+  var scores = [Double](repeating: 0, count: d)
+  var sums = [E](repeating: 0, count: { if case .averaged = source { return d } else { return 0 } }())
+  g.withUnsafeBufferPointer { gp in
+    scores.withUnsafeMutableBufferPointer { sp in
+      sums.withUnsafeMutableBufferPointer { up in
+        guard let gBase = gp.baseAddress, let s = sp.baseAddress else { return }
+        var start = 0
+        while start < d {
+          let width = min(_chunkColumns, d - start)
+          let sc = s + start
+          switch source {
+          case let .averaged(memory):
+            memory.withUnsafeBufferPointer { mp in
+              guard let mBase = mp.baseAddress, let uBase = up.baseAddress else { return }
+              let mc = mBase + start, uc = uBase + start
+              for i in 0..<b {
+                let row = gBase + i * d + start
+                for t in 0..<width {
+                  let a = gamma * row[t] + mc[t]
+                  let v = Double(a)
+                  sc[t] += v * v
+                  uc[t] += a
+                }
+              }
+            }
+          case let .perRow(memory):
+            memory.withUnsafeBufferPointer { mp in
+              guard let mBase = mp.baseAddress else { return }
+              for i in 0..<b {
+                let row = gBase + i * d + start, mrow = mBase + i * d + start
+                for t in 0..<width {
+                  let v = Double(gamma * row[t] + mrow[t])
+                  sc[t] += v * v
+                }
+              }
+            }
+          case .none:
+            for i in 0..<b {
+              let row = gBase + i * d + start
+              for t in 0..<width {
+                let v = Double(gamma * row[t])
+                sc[t] += v * v
+              }
+            }
+          }
+          start += width
+        }
+      }
+    }
+  }
+  var total = 0.0
+  for s in scores { total += s }
+  return (scores, sums, total.isFinite)
+}
+
+/// The b × k block of augmented entries fl(fl(γ·g) + memory), row-major,
+/// columns in the order of `block`.
+/// - Complexity: O(b·k).
+@_specialize(where E == Float)
+@_specialize(where E == Double)
+func _gatherAugmentedBlock<E: Scalar & BinaryFloatingPoint>(
+  _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>, block: [Int]
+) -> [E] {
+  let k = block.count
+  var out = [E](repeating: 0, count: b * k)
+  out.withUnsafeMutableBufferPointer { op in
+    g.withUnsafeBufferPointer { gp in
+      block.withUnsafeBufferPointer { bp in
+        switch source {
+        case let .averaged(memory):
+          memory.withUnsafeBufferPointer { mp in
+            for i in 0..<b {
+              let row = i * d, target = i * k
+              for t in 0..<k {
+                let j = bp[t]
+                op[target + t] = gamma * gp[row + j] + mp[j]
+              }
+            }
+          }
+        case let .perRow(memory):
+          memory.withUnsafeBufferPointer { mp in
+            for i in 0..<b {
+              let row = i * d, target = i * k
+              for t in 0..<k {
+                let j = bp[t]
+                op[target + t] = gamma * gp[row + j] + mp[row + j]
+              }
+            }
+          }
+        case .none:
+          for i in 0..<b {
+            let row = i * d, target = i * k
+            for t in 0..<k { op[target + t] = gamma * gp[row + bp[t]] }
+          }
+        }
+      }
+    }
+  }
+  return out
+}
+
+/// A length-d vector holding `values[t]` at `block[t]` and 0 elsewhere.
+/// - Complexity: O(d).
+@_specialize(where E == Float)
+@_specialize(where E == Double)
+func _scatter<E: Scalar & BinaryFloatingPoint>(_ values: [E], into d: Int, at block: [Int]) -> [E] {
+  var out = [E](repeating: 0, count: d)
+  for (t, j) in block.enumerated() { out[j] = values[t] }
+  return out
+}
+
+/// m̂_{t+1}: the column sums divided by b off the block, 0 on it (the
+/// column means of the residual, as `columnMeans`).
+/// - Complexity: O(d).
+@_specialize(where E == Float)
+@_specialize(where E == Double)
+func _averagedResidual<E: Scalar & BinaryFloatingPoint>(sums: [E], rows b: Int, block: [Int]) -> [E] {
+  let count = E(b)
+  var memory = sums
+  memory.withUnsafeMutableBufferPointer { m in
+    for j in m.indices { m[j] = m[j] / count }
+    for j in block { m[j] = 0 }
+  }
+  return memory
+}
+
+/// M_t in place: M[i,j] ← fl(fl(γ·G[i,j]) + M[i,j]) off the block, 0 on it.
+/// - Complexity: O(b·d), one pass over G and M.
+@_specialize(where E == Float)
+@_specialize(where E == Double)
+func _writeResidualInPlace<E: Scalar & BinaryFloatingPoint>(
+  _ g: [E], rows b: Int, columns d: Int, gamma: E, memory: inout [E], block: [Int]
+) {
+  g.withUnsafeBufferPointer { gp in
+    memory.withUnsafeMutableBufferPointer { mp in
+      for index in 0..<(b * d) { mp[index] = gamma * gp[index] + mp[index] }
+      for i in 0..<b {
+        let row = i * d
+        for j in block { mp[row + j] = 0 }
+      }
+    }
+  }
+}
+
+/// (Σ_j s_j − Σ_{j∉B} s_j) / Σ_j s_j (1 when every score is 0).
+/// - Complexity: O(d).
+func _retainedFraction(scores: [Double], block: [Int]) -> Double {
+  var inBlock = [Bool](repeating: false, count: scores.count)
+  for j in block { inBlock[j] = true }
+  var all = 0.0, off = 0.0
+  for (j, s) in scores.enumerated() {
+    all += s
+    if !inBlock[j] { off += s }
+  }
+  guard all > 0, all.isFinite else { return all == 0 ? 1 : .nan }
+  return (all - off) / all
+}
+
+/// x ← x − g̃, element by element.
+/// - Complexity: O(d).
+@_specialize(where E == Float)
+@_specialize(where E == Double)
+func _subtractInPlace<E: Scalar>(_ x: inout [E], _ aggregate: [E]) {
+  for j in x.indices { x[j] -= aggregate[j] }
+}
