@@ -59,7 +59,7 @@ extension BlockDescent {
   /// The fast block step in element type E.
   /// - Precondition: `E.self == Element.self` (checked by the caller); the
   ///   casts below only rename the type.
-  private mutating func _fastBlockStep<E: Scalar & BinaryFloatingPoint>(
+  private mutating func _fastBlockStep<E: _FusedStepElement>(
     _: E.Type, rows: Matrix<Element>, k: Int, reading: SelectionReading,
     using rng: inout some RandomNumberGenerator
   ) throws -> _StepOutcome<Element>? {
@@ -76,31 +76,31 @@ extension BlockDescent {
     }
 
     // 1. Scores (and column sums) of the augmented rows, read-only.
-    let moments = _augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+    let moments = E._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
     guard moments.allFinite else { return nil }
 
     // 2–3. Selection, gather, aggregation.
     let chosen = try selectBlock(scores: moments.scores, k: k, reading: reading, using: &rng)
-    let gathered = _gatherAugmentedBlock(g, rows: b, columns: d, gamma: gamma, source: source, block: chosen)
+    let gathered = E._gatherAugmentedBlock(g, rows: b, columns: d, gamma: gamma, source: source, block: chosen)
     let result = try rule.aggregate(
       Matrix(_unchecked: b, chosen.count, unsafeBitCast(gathered, to: [Element].self)), using: &rng)
     guard result.vector.count == chosen.count else {
       throw ShapeError.dimensionMismatch(what: "the rule's aggregate", expected: chosen.count, found: result.vector.count)
     }
-    let aggregate = _scatter(unsafeBitCast(result.vector, to: [E].self), into: d, at: chosen)
+    let aggregate = E._scatter(unsafeBitCast(result.vector, to: [E].self), into: d, at: chosen)
     let retained = _retainedFraction(scores: moments.scores, block: chosen)
 
     // 4. Memory update.
     switch configuration.memory {
     case .averaged:
       averagedMemory = unsafeBitCast(
-        _averagedResidual(sums: moments.sums, rows: b, block: chosen), to: [Element].self)
+        E._averagedResidual(sums: moments.sums, rows: b, block: chosen), to: [Element].self)
     case .perRow:
       guard var memory = rowMemory else { return nil }
       rowMemory = nil
       var storage = unsafeBitCast(memory.storage, to: [E].self)
       memory.storage = []
-      _writeResidualInPlace(g, rows: b, columns: d, gamma: gamma, memory: &storage, block: chosen)
+      E._writeResidualInPlace(g, rows: b, columns: d, gamma: gamma, memory: &storage, block: chosen)
       memory.storage = unsafeBitCast(storage, to: [Element].self)
       rowMemory = memory
     case .none:
@@ -109,6 +109,70 @@ extension BlockDescent {
     return _StepOutcome(
       aggregate: unsafeBitCast(aggregate, to: [Element].self), block: chosen, result: result,
       retained: retained, augmented: nil, residual: nil)
+  }
+}
+
+/// The element types of the fast block step. The kernels below are generic;
+/// these requirements are their `Float` and `Double` instances, so that a
+/// call from generic code reaches code compiled for the concrete type.
+protocol _FusedStepElement: Scalar & BinaryFloatingPoint {
+  static func _augmentedColumnMoments(
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>
+  ) -> (scores: [Double], sums: [Self], allFinite: Bool)
+  static func _gatherAugmentedBlock(
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>, block: [Int]
+  ) -> [Self]
+  static func _scatter(_ values: [Self], into d: Int, at block: [Int]) -> [Self]
+  static func _averagedResidual(sums: [Self], rows b: Int, block: [Int]) -> [Self]
+  static func _writeResidualInPlace(
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, memory: inout [Self], block: [Int])
+}
+
+extension Float: _FusedStepElement {
+  static func _augmentedColumnMoments(
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>
+  ) -> (scores: [Double], sums: [Float], allFinite: Bool) {
+    BGMD._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+  }
+  static func _gatherAugmentedBlock(
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>, block: [Int]
+  ) -> [Float] {
+    BGMD._gatherAugmentedBlock(g, rows: b, columns: d, gamma: gamma, source: source, block: block)
+  }
+  static func _scatter(_ values: [Float], into d: Int, at block: [Int]) -> [Float] {
+    BGMD._scatter(values, into: d, at: block)
+  }
+  static func _averagedResidual(sums: [Float], rows b: Int, block: [Int]) -> [Float] {
+    BGMD._averagedResidual(sums: sums, rows: b, block: block)
+  }
+  static func _writeResidualInPlace(
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, memory: inout [Float], block: [Int]
+  ) {
+    BGMD._writeResidualInPlace(g, rows: b, columns: d, gamma: gamma, memory: &memory, block: block)
+  }
+}
+
+extension Double: _FusedStepElement {
+  static func _augmentedColumnMoments(
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>
+  ) -> (scores: [Double], sums: [Double], allFinite: Bool) {
+    BGMD._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+  }
+  static func _gatherAugmentedBlock(
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>, block: [Int]
+  ) -> [Double] {
+    BGMD._gatherAugmentedBlock(g, rows: b, columns: d, gamma: gamma, source: source, block: block)
+  }
+  static func _scatter(_ values: [Double], into d: Int, at block: [Int]) -> [Double] {
+    BGMD._scatter(values, into: d, at: block)
+  }
+  static func _averagedResidual(sums: [Double], rows b: Int, block: [Int]) -> [Double] {
+    BGMD._averagedResidual(sums: sums, rows: b, block: block)
+  }
+  static func _writeResidualInPlace(
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, memory: inout [Double], block: [Int]
+  ) {
+    BGMD._writeResidualInPlace(g, rows: b, columns: d, gamma: gamma, memory: &memory, block: block)
   }
 }
 
@@ -128,8 +192,6 @@ enum _AugmentationSource<E> {
 /// Column chunks of `_chunkColumns`, so the accumulators stay in cache while
 /// the rows stream through.
 /// - Complexity: O(b·d), one pass over G (and M for `per-row`).
-@_specialize(where E == Float)
-@_specialize(where E == Double)
 func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
   _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>
 ) -> (scores: [Double], sums: [E], allFinite: Bool) {
@@ -191,8 +253,6 @@ func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
 /// The b × k block of augmented entries fl(fl(γ·g) + memory), row-major,
 /// columns in the order of `block`.
 /// - Complexity: O(b·k).
-@_specialize(where E == Float)
-@_specialize(where E == Double)
 func _gatherAugmentedBlock<E: Scalar & BinaryFloatingPoint>(
   _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>, block: [Int]
 ) -> [E] {
@@ -236,8 +296,6 @@ func _gatherAugmentedBlock<E: Scalar & BinaryFloatingPoint>(
 
 /// A length-d vector holding `values[t]` at `block[t]` and 0 elsewhere.
 /// - Complexity: O(d).
-@_specialize(where E == Float)
-@_specialize(where E == Double)
 func _scatter<E: Scalar & BinaryFloatingPoint>(_ values: [E], into d: Int, at block: [Int]) -> [E] {
   var out = [E](repeating: 0, count: d)
   for (t, j) in block.enumerated() { out[j] = values[t] }
@@ -247,8 +305,6 @@ func _scatter<E: Scalar & BinaryFloatingPoint>(_ values: [E], into d: Int, at bl
 /// m̂_{t+1}: the column sums divided by b off the block, 0 on it (the
 /// column means of the residual, as `columnMeans`).
 /// - Complexity: O(d).
-@_specialize(where E == Float)
-@_specialize(where E == Double)
 func _averagedResidual<E: Scalar & BinaryFloatingPoint>(sums: [E], rows b: Int, block: [Int]) -> [E] {
   let count = E(b)
   var memory = sums
@@ -261,8 +317,6 @@ func _averagedResidual<E: Scalar & BinaryFloatingPoint>(sums: [E], rows b: Int, 
 
 /// M_t in place: M[i,j] ← fl(fl(γ·G[i,j]) + M[i,j]) off the block, 0 on it.
 /// - Complexity: O(b·d), one pass over G and M.
-@_specialize(where E == Float)
-@_specialize(where E == Double)
 func _writeResidualInPlace<E: Scalar & BinaryFloatingPoint>(
   _ g: [E], rows b: Int, columns d: Int, gamma: E, memory: inout [E], block: [Int]
 ) {
@@ -291,10 +345,31 @@ func _retainedFraction(scores: [Double], block: [Int]) -> Double {
   return (all - off) / all
 }
 
-/// x ← x − g̃, element by element.
+/// x ← x − g̃, element by element (`Float` and `Double` through code
+/// compiled for the concrete type).
+/// - Precondition: `aggregate.count == x.count`.
 /// - Complexity: O(d).
-@_specialize(where E == Float)
-@_specialize(where E == Double)
 func _subtractInPlace<E: Scalar>(_ x: inout [E], _ aggregate: [E]) {
+  precondition(aggregate.count == x.count, "x − g̃: \(aggregate.count) entries for \(x.count)")
+  if E.self == Float.self || E.self == Double.self {
+    x.withUnsafeMutableBufferPointer { xp in
+      aggregate.withUnsafeBufferPointer { ap in
+        guard let xBase = xp.baseAddress, let aBase = ap.baseAddress else { return }
+        if E.self == Float.self {
+          _subtract(UnsafeMutableRawPointer(xBase).assumingMemoryBound(to: Float.self),
+                    UnsafeRawPointer(aBase).assumingMemoryBound(to: Float.self), xp.count)
+        } else {
+          _subtract(UnsafeMutableRawPointer(xBase).assumingMemoryBound(to: Double.self),
+                    UnsafeRawPointer(aBase).assumingMemoryBound(to: Double.self), xp.count)
+        }
+      }
+    }
+    return
+  }
   for j in x.indices { x[j] -= aggregate[j] }
+}
+
+@inline(__always)
+func _subtract<E: BinaryFloatingPoint>(_ x: UnsafeMutablePointer<E>, _ a: UnsafePointer<E>, _ count: Int) {
+  for j in 0..<count { x[j] -= a[j] }
 }
