@@ -132,7 +132,7 @@ extension Float: _FusedStepElement {
   static func _augmentedColumnMoments(
     _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>
   ) -> (scores: [Double], sums: [Float], allFinite: Bool) {
-    BGMD._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+    _floatAugmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
   }
   static func _gatherAugmentedBlock(
     _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>, block: [Int]
