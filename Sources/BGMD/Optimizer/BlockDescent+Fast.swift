@@ -263,13 +263,12 @@ func _gatherAugmentedBlock<E: Scalar & BinaryFloatingPoint>(
       block.withUnsafeBufferPointer { bp in
         switch source {
         case let .averaged(memory):
-          memory.withUnsafeBufferPointer { mp in
+          // m̂ on the block, read once rather than once per row.
+          let shared = block.map { memory[$0] }
+          shared.withUnsafeBufferPointer { mp in
             for i in 0..<b {
               let row = i * d, target = i * k
-              for t in 0..<k {
-                let j = bp[t]
-                op[target + t] = gamma * gp[row + j] + mp[j]
-              }
+              for t in 0..<k { op[target + t] = gamma * gp[row + bp[t]] + mp[t] }
             }
           }
         case let .perRow(memory):
