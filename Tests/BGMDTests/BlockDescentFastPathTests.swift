@@ -109,6 +109,26 @@ func expectFastPathMatchesGeneric<E: Scalar & Real & BinaryFloatingPoint, Rule: 
     }
   }
 
+  @Test(arguments: MemoryVariant.allCases)
+  func allCoordinatesAugmentAsTheGenericPath(memory: MemoryVariant) throws {
+    var data = Xoshiro256(seed: 300)
+    let (b, d) = (5, 19)
+    let config = OptimizerConfiguration<Float>(stepSize: 0.1, memory: memory, block: .all, record: .full)
+    var fast = try BlockDescent(initialIterate: Array(repeating: 0, count: d), batchCount: b,
+                                rule: GeometricMedian<Float>(), configuration: config)
+    var generic = fast
+    generic._usesFastPath = false
+    var r1 = Xoshiro256(seed: 1), r2 = Xoshiro256(seed: 1)
+    for _ in 0..<3 {
+      let rows = randomRows(Float.self, b: b, d: d, nonFinite: false, using: &data)
+      let f = try fast.step(rows: rows, goodRows: Array(0..<b), using: &r1)
+      let g = try generic.step(rows: rows, goodRows: Array(0..<b), using: &r2)
+      #expect(sameBits(f.augmentedRows?.storage ?? [], g.augmentedRows?.storage ?? []))
+      #expect(f.certificate == g.certificate)
+      #expect(sameBits(fast.iterate, generic.iterate))
+    }
+  }
+
   @Test func overflowingScoresFallBackToTheRescaledSelection() throws {
     // Entries near 1e200: squares overflow `Double`; the generic path
     // selects on rescaled scores.

@@ -196,6 +196,7 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
   /// or γG.
   /// - Complexity: O(b·d); one copy of G.
   func augment(_ rows: Matrix<Element>) -> Matrix<Element> {
+    if _usesFastPath, let fast = _fastAugment(rows) { return fast }
     var augmented = rows
     let gamma = configuration.stepSize
     for index in augmented.storage.indices { augmented.storage[index] *= gamma }
