@@ -89,7 +89,7 @@ extension BlockDescent {
     let b = batchCount, d = dimension
     let gamma = unsafeBitCast(configuration.stepSize, to: E.self)
     let g = unsafeBitCast(rows.storage, to: [E].self)
-    let source: _AugmentationSource<E>
+    var source: _AugmentationSource<E>
     switch configuration.memory {
     case .averaged: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
     case .perRow:
@@ -119,13 +119,16 @@ extension BlockDescent {
       averagedMemory = unsafeBitCast(
         E._averagedResidual(sums: moments.sums, rows: b, block: chosen), to: [Element].self)
     case .perRow:
-      guard var memory = rowMemory else { return nil }
-      rowMemory = nil
-      var storage = unsafeBitCast(memory.storage, to: [E].self)
-      memory.storage = []
-      E._writeResidualInPlace(g, rows: b, columns: d, gamma: gamma, memory: &storage, block: chosen)
-      memory.storage = unsafeBitCast(storage, to: [Element].self)
-      rowMemory = memory
+      // Hold M_{t−1} by one reference only, so it is written in place.
+      source = .none
+      if var memory = rowMemory {
+        rowMemory = nil
+        var storage = unsafeBitCast(memory.storage, to: [E].self)
+        memory.storage = []
+        E._writeResidualInPlace(g, rows: b, columns: d, gamma: gamma, memory: &storage, block: chosen)
+        memory.storage = unsafeBitCast(storage, to: [Element].self)
+        rowMemory = memory
+      }
     case .none:
       break
     }
