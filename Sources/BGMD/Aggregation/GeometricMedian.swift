@@ -105,12 +105,12 @@ public func geometricMedian<T: Scalar & Real & BinaryFloatingPoint>(
   if let floats = x as? Matrix<Float> {
     let solution = try _solveGeometricMedian(floats, weights: w, options: options)
     return GeometricMedianSolution(
-      point: solution.point.map { T($0) }, certificate: solution.certificate, excludedRows: solution.excludedRows)
+      point: _converted(solution.point), certificate: solution.certificate, excludedRows: solution.excludedRows)
   }
   let doubles = (x as? Matrix<Double>) ?? Matrix(_unchecked: x.rows, x.columns, x.storage.map { Double($0) })
   let solution = try _solveGeometricMedian(doubles, weights: w, options: options)
   return GeometricMedianSolution(
-    point: solution.point.map { T($0) }, certificate: solution.certificate, excludedRows: solution.excludedRows)
+    point: _converted(solution.point), certificate: solution.certificate, excludedRows: solution.excludedRows)
 }
 
 /// The geometric median as an aggregation rule (GMD's aggregator); see
@@ -135,4 +135,13 @@ public struct GeometricMedian<Element: Scalar & Real & BinaryFloatingPoint>: Agg
     return AggregationResult(
       vector: solution.point, certificate: solution.certificate, excludedRows: solution.excludedRows)
   }
+}
+
+/// `values` in the element type T: the array itself when T is already its
+/// element type (no per-element work in unspecialised generic code),
+/// otherwise converted entry by entry.
+/// - Complexity: O(1) when the types agree, O(count) otherwise.
+func _converted<S: BinaryFloatingPoint, T: BinaryFloatingPoint>(_ values: [S]) -> [T] {
+  if T.self == S.self { return unsafeBitCast(values, to: [T].self) }
+  return values.map { T($0) }
 }

@@ -51,8 +51,14 @@ public struct StepRecord<Element: Scalar>: Sendable {
 /// them and excludes them (robust rules) or propagates them (the mean).
 /// Algorithm 1 as printed does not say what to do with them.
 ///
+/// `Float` and `Double` block steps below record level `.full` take a fused
+/// path (`_fastBlockStep`, BlockDescent+Fast.swift) that builds neither the
+/// augmented matrix nor the residual and gives the same block, aggregate,
+/// memory and iterate bit for bit; `retainedFraction` agrees up to rounding.
+///
 /// - Complexity: per iteration O(b·d) plus the selection and the rule's cost
-///   on b × k.
+///   on b × k; on the fast path one read of G_t (two of G_t and M for
+///   `per-row`) and no b × d allocation.
 public struct BlockDescent<Rule: AggregationRule>: Sendable {
   public typealias Element = Rule.Element
 
@@ -67,13 +73,17 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
   /// t, the number of iterations done.
   public private(set) var iteration: Int = 0
   /// m̂_t for `averaged` (length d; zero at start), empty otherwise.
-  public private(set) var averagedMemory: [Element]
+  public internal(set) var averagedMemory: [Element]
   /// M_{t−1} for `per-row` (b × d; zero at start), nil otherwise.
-  public private(set) var rowMemory: Matrix<Element>?
+  public internal(set) var rowMemory: Matrix<Element>?
   /// The momentum buffer or Adam's first moment (length d), when used.
   public private(set) var firstMoment: [Element]
   /// Adam's second moment (length d), when used.
   public private(set) var secondMoment: [Element]
+  /// Whether `step` may take the `Float`/`Double` fast path
+  /// (`_fastBlockStep`); off, every step runs the generic path (the tests
+  /// compare the two).
+  var _usesFastPath = true
 
   /// An optimizer at x_0 = `initialIterate` with zero memory.
   /// - Throws: `ShapeError` when b < 1, d < 1 or the block size does not fit d.
@@ -139,14 +149,60 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
       throw ShapeError.dimensionMismatch(what: "each row", expected: d, found: rows.columns)
     }
     let level = configuration.record
-    let x = iterate
+    let x: [Element]? = level >= .summary ? iterate : nil
 
-    // 1. Memory augmentation: G ← γG + memory.
+    let outcome: _StepOutcome<Element>
+    if let k = try configuration.block.blockSize(dimension: d), let reading = configuration.block.reading {
+      if let fast = try _fastBlockStep(rows: rows, k: k, reading: reading, using: &rng) {
+        outcome = fast
+      } else {
+        outcome = try _blockStep(augmented: augment(rows), k: k, reading: reading, using: &rng)
+      }
+    } else {
+      let augmented = augment(rows)
+      let result = try rule.aggregate(augmented, using: &rng)
+      guard result.vector.count == d else {
+        throw ShapeError.dimensionMismatch(what: "the rule's aggregate", expected: d, found: result.vector.count)
+      }
+      // 4. No residual: the memory is zero.
+      switch configuration.memory {
+      case .averaged: averagedMemory = Array(repeating: .zero, count: d)
+      case .perRow: rowMemory = Matrix(rows: batchCount, columns: d, repeating: .zero)
+      case .none: break
+      }
+      outcome = _StepOutcome(aggregate: result.vector, block: nil, result: result, retained: 1,
+                             augmented: augmented, residual: nil)
+    }
+
+    // 5. Update.
+    applyUpdate(outcome.aggregate)
+    iteration += 1
+
+    var record = StepRecord<Element>(
+      iteration: iteration - 1, goodRows: goodRows, iterate: nil, block: outcome.block,
+      certificate: outcome.result.certificate, excludedRows: outcome.result.excludedRows,
+      retainedFraction: outcome.retained)
+    if level >= .summary { record.iterate = x }
+    if level >= .full {
+      record.rows = rows
+      record.augmentedRows = outcome.augmented
+      record.residual = outcome.residual ?? Matrix(rows: batchCount, columns: d, repeating: .zero)
+      record.aggregate = outcome.aggregate
+    }
+    return record
+  }
+
+  /// Step 1, memory augmentation: γG + m̂ (every row), γG + M (row by row)
+  /// or γG.
+  /// - Complexity: O(b·d); one copy of G.
+  func augment(_ rows: Matrix<Element>) -> Matrix<Element> {
+    if _usesFastPath, let fast = _fastAugment(rows) { return fast }
     var augmented = rows
     let gamma = configuration.stepSize
     for index in augmented.storage.indices { augmented.storage[index] *= gamma }
     switch configuration.memory {
     case .averaged:
+      let d = dimension
       for i in 0..<batchCount {
         let base = i * d
         for j in 0..<d { augmented.storage[base + j] += averagedMemory[j] }
@@ -158,71 +214,50 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
     case .none:
       break
     }
+    return augmented
+  }
 
-    // 2–3. Selection and aggregation.
-    var aggregate: [Element]
-    var block: [Int]? = nil
-    var residual: Matrix<Element>? = nil
-    let result: AggregationResult<Element>
-    var retained = 1.0
-    if let k = try configuration.block.blockSize(dimension: d), let reading = configuration.block.reading {
-      // Rows with a non-finite entry are what a faulty worker sends: they
-      // take no part in the selection's scores and leave no residual (the
-      // rule sees them and excludes or propagates them as it documents).
-      let nonFinite = (0..<batchCount).filter { i in !augmented.row(i).allSatisfy { $0.isFinite } }
-      var scored = augmented
-      for i in nonFinite { scored.setRow(i, repeatElement(Element.zero, count: d)) }
-      let chosen = try selectBlock(scored, k: k, reading: reading, using: &rng)
-      result = try rule.aggregate(augmented.gatherColumns(chosen), using: &rng)
-      aggregate = Array(repeating: .zero, count: d)
-      for (t, j) in chosen.enumerated() { aggregate[j] = result.vector[t] }
-      // 4. Residual: the columns off the block.
-      var off = scored
-      let zeros = Matrix<Element>(rows: batchCount, columns: chosen.count, repeating: .zero)
-      off.scatterColumns(chosen, from: zeros)
-      retained = retainedFraction(total: augmented, residual: off)
-      residual = off
-      block = chosen
-    } else {
-      result = try rule.aggregate(augmented, using: &rng)
-      aggregate = result.vector
+  /// Steps 2–4 on the augmented rows, generically (the reference the fast
+  /// path is tested against): selection, aggregation of the block, residual
+  /// and memory update.
+  /// - Throws: as `step`; the optimizer is unchanged when it throws.
+  /// - Complexity: O(b·d) with several copies of the b × d matrix, plus the
+  ///   selection and the rule.
+  mutating func _blockStep(
+    augmented: Matrix<Element>, k: Int, reading: SelectionReading, using rng: inout some RandomNumberGenerator
+  ) throws -> _StepOutcome<Element> {
+    let d = dimension
+    // Rows with a non-finite entry are what a faulty worker sends: they
+    // take no part in the selection's scores and leave no residual (the
+    // rule sees them and excludes or propagates them as it documents).
+    let nonFinite = (0..<batchCount).filter { i in !augmented.row(i).allSatisfy { $0.isFinite } }
+    var scored = augmented
+    for i in nonFinite { scored.setRow(i, repeatElement(Element.zero, count: d)) }
+    let chosen = try selectBlock(scored, k: k, reading: reading, using: &rng)
+    let result = try rule.aggregate(augmented.gatherColumns(chosen), using: &rng)
+    guard result.vector.count == chosen.count else {
+      throw ShapeError.dimensionMismatch(what: "the rule's aggregate", expected: chosen.count, found: result.vector.count)
     }
-    guard aggregate.count == d else {
-      throw ShapeError.dimensionMismatch(what: "the rule's aggregate", expected: d, found: aggregate.count)
-    }
-
-    // 4. Memory update.
+    var aggregate = Array(repeating: Element.zero, count: d)
+    for (t, j) in chosen.enumerated() { aggregate[j] = result.vector[t] }
+    // 4. Residual: the columns off the block.
+    var residual = scored
+    let zeros = Matrix<Element>(rows: batchCount, columns: chosen.count, repeating: .zero)
+    residual.scatterColumns(chosen, from: zeros)
+    let retained = retainedFraction(total: augmented, residual: residual)
     switch configuration.memory {
-    case .averaged:
-      averagedMemory = residual.map { columnMeans($0, rows: Array(0..<batchCount)) }
-        ?? Array(repeating: .zero, count: d)
-    case .perRow:
-      rowMemory = residual ?? Matrix(rows: batchCount, columns: d, repeating: .zero)
-    case .none:
-      break
+    case .averaged: averagedMemory = columnMeans(residual, rows: Array(0..<batchCount))
+    case .perRow: rowMemory = residual
+    case .none: break
     }
-
-    // 5. Update.
-    applyUpdate(aggregate)
-    iteration += 1
-
-    var record = StepRecord<Element>(
-      iteration: iteration - 1, goodRows: goodRows, iterate: nil, block: block,
-      certificate: result.certificate, excludedRows: result.excludedRows, retainedFraction: retained)
-    if level >= .summary { record.iterate = x }
-    if level >= .full {
-      record.rows = rows
-      record.augmentedRows = augmented
-      record.residual = residual ?? Matrix(rows: batchCount, columns: d, repeating: .zero)
-      record.aggregate = aggregate
-    }
-    return record
+    return _StepOutcome(aggregate: aggregate, block: chosen, result: result, retained: retained,
+                        augmented: augmented, residual: residual)
   }
 
   private mutating func applyUpdate(_ aggregate: [Element]) {
     switch configuration.update {
     case .plain:
-      for j in iterate.indices { iterate[j] -= aggregate[j] }
+      _subtractInPlace(&iterate, aggregate)
     case let .momentum(beta, nesterov):
       // g = g̃/γ; v ← βv + g; step = γ(g + βv) (Nesterov) or γv.
       let gamma = configuration.stepSize

@@ -1,0 +1,139 @@
+/// What one iteration's block or full step produced, before the update.
+struct _StepOutcome<Element: Scalar> {
+  /// g̃_t in ℝ^d.
+  var aggregate: [Element]
+  /// The selected coordinates (nil for `.all`).
+  var block: [Int]?
+  /// The rule's result (certificate, excluded rows).
+  var result: AggregationResult<Element>
+  /// ‖C_k(G)‖²_F / ‖G‖²_F for the augmented G.
+  var retained: Double
+  /// γG_t + memory, when it was built.
+  var augmented: Matrix<Element>?
+  /// The residual M_t, when it was built.
+  var residual: Matrix<Element>?
+}
+
+extension BlockDescent {
+  /// The block step of Algorithm 1 for `Float` and `Double` elements, without
+  /// materialising the augmented matrix or the residual:
+  /// 1. one read-only pass over G_t (and the memory) computes, for the
+  ///    augmented rows a = γG[i,j] + m̂[j] (`averaged`), γG[i,j] + M[i,j]
+  ///    (`per-row`) or γG[i,j] (`none`), the scores s_j = Σᵢ a² in `Double`
+  ///    and, for `averaged`, the column sums Σᵢ a in the element type;
+  /// 2. Algorithm 2 on the scores;
+  /// 3. the b × k block of augmented values is gathered and aggregated;
+  /// 4. the memory is updated: `averaged`: m̂_{t+1}[j] = (Σᵢ a[i,j]) / b off
+  ///    the block, 0 on it; `per-row`: M is overwritten in place by the
+  ///    augmented rows, with 0 on the block (after the rule has returned, so
+  ///    a throwing rule leaves the optimizer unchanged, as the generic path).
+  ///
+  /// Every entry is computed by the same operations in the same order as the
+  /// generic path (`fl(fl(γ·g) + m)`, scores and column sums accumulated row
+  /// by row), so block, aggregate, memory and iterate are bit-for-bit those
+  /// of the generic path. The one exception is `retainedFraction`: it is
+  /// (Σ_j s_j − Σ_{j∉B} s_j) / Σ_j s_j, summed column by column rather than
+  /// entry by entry, so it differs from the generic value by rounding only
+  /// (relative error of order b·d·2⁻⁵³).
+  ///
+  /// - Returns: nil when the fast path does not apply (another element type,
+  ///   record level `.full`, or the fast path switched off), and nil when a
+  ///   score is not finite (a non-finite row, or squares overflowing
+  ///   `Double`): nothing has been changed or drawn, and the caller runs the
+  ///   generic path, which holds the rules for those cases.
+  /// - Complexity: one pass over G_t (two over G_t and M for `per-row`),
+  ///   O(d) for the memory, the selection's cost and the rule's on b × k.
+  mutating func _fastBlockStep(
+    rows: Matrix<Element>, k: Int, reading: SelectionReading, using rng: inout some RandomNumberGenerator
+  ) throws -> _StepOutcome<Element>? {
+    guard _usesFastPath, configuration.record < .full else { return nil }
+    if Element.self == Float.self { return try _fastBlockStep(Float.self, rows: rows, k: k, reading: reading, using: &rng) }
+    if Element.self == Double.self {
+      return try _fastBlockStep(Double.self, rows: rows, k: k, reading: reading, using: &rng)
+    }
+    return nil
+  }
+
+  /// `augment(_:)` for `Float` and `Double`: the same entries
+  /// fl(fl(γ·g) + memory), computed in code compiled for the element type;
+  /// nil for other types.
+  /// - Complexity: O(b·d), one pass writing one new b × d matrix.
+  func _fastAugment(_ rows: Matrix<Element>) -> Matrix<Element>? {
+    if Element.self == Float.self { return _fastAugment(Float.self, rows) }
+    if Element.self == Double.self { return _fastAugment(Double.self, rows) }
+    return nil
+  }
+
+  private func _fastAugment<E: _FusedStepElement>(_: E.Type, _ rows: Matrix<Element>) -> Matrix<Element>? {
+    let source: _AugmentationSource<E>
+    switch configuration.memory {
+    case .averaged: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
+    case .perRow:
+      guard let memory = rowMemory else { return nil }
+      source = .perRow(unsafeBitCast(memory.storage, to: [E].self))
+    case .none: source = .none
+    }
+    let augmented = E._augmentedRows(
+      unsafeBitCast(rows.storage, to: [E].self), rows: batchCount, columns: dimension,
+      gamma: unsafeBitCast(configuration.stepSize, to: E.self), source: source)
+    return Matrix(_unchecked: batchCount, dimension, unsafeBitCast(augmented, to: [Element].self))
+  }
+
+  /// The fast block step in element type E.
+  /// - Precondition: `E.self == Element.self` (checked by the caller); the
+  ///   casts below only rename the type.
+  private mutating func _fastBlockStep<E: _FusedStepElement>(
+    _: E.Type, rows: Matrix<Element>, k: Int, reading: SelectionReading,
+    using rng: inout some RandomNumberGenerator
+  ) throws -> _StepOutcome<Element>? {
+    let b = batchCount, d = dimension
+    let gamma = unsafeBitCast(configuration.stepSize, to: E.self)
+    let g = unsafeBitCast(rows.storage, to: [E].self)
+    var source: _AugmentationSource<E>
+    switch configuration.memory {
+    case .averaged: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
+    case .perRow:
+      guard let memory = rowMemory else { return nil }
+      source = .perRow(unsafeBitCast(memory.storage, to: [E].self))
+    case .none: source = .none
+    }
+
+    // 1. Scores (and column sums) of the augmented rows, read-only.
+    let moments = E._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+    guard moments.allFinite else { return nil }
+
+    // 2–3. Selection, gather, aggregation.
+    let chosen = try selectBlock(scores: moments.scores, k: k, reading: reading, using: &rng)
+    let gathered = E._gatherAugmentedBlock(g, rows: b, columns: d, gamma: gamma, source: source, block: chosen)
+    let result = try rule.aggregate(
+      Matrix(_unchecked: b, chosen.count, unsafeBitCast(gathered, to: [Element].self)), using: &rng)
+    guard result.vector.count == chosen.count else {
+      throw ShapeError.dimensionMismatch(what: "the rule's aggregate", expected: chosen.count, found: result.vector.count)
+    }
+    let aggregate = E._scatter(unsafeBitCast(result.vector, to: [E].self), into: d, at: chosen)
+    let retained = _retainedFraction(scores: moments.scores, block: chosen)
+
+    // 4. Memory update.
+    switch configuration.memory {
+    case .averaged:
+      averagedMemory = unsafeBitCast(
+        E._averagedResidual(sums: moments.sums, rows: b, block: chosen), to: [Element].self)
+    case .perRow:
+      // Hold M_{t−1} by one reference only, so it is written in place.
+      source = .none
+      if var memory = rowMemory {
+        rowMemory = nil
+        var storage = unsafeBitCast(memory.storage, to: [E].self)
+        memory.storage = []
+        E._writeResidualInPlace(g, rows: b, columns: d, gamma: gamma, memory: &storage, block: chosen)
+        memory.storage = unsafeBitCast(storage, to: [Element].self)
+        rowMemory = memory
+      }
+    case .none:
+      break
+    }
+    return _StepOutcome(
+      aggregate: unsafeBitCast(aggregate, to: [Element].self), block: chosen, result: result,
+      retained: retained, augmented: nil, residual: nil)
+  }
+}

@@ -1,0 +1,300 @@
+/// The element types of the fast block step. The kernels below are generic;
+/// these requirements are their `Float` and `Double` instances, so that a
+/// call from generic code reaches code compiled for the concrete type.
+protocol _FusedStepElement: Scalar & BinaryFloatingPoint {
+  static func _augmentedColumnMoments(
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>
+  ) -> (scores: [Double], sums: [Self], allFinite: Bool)
+  static func _gatherAugmentedBlock(
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>, block: [Int]
+  ) -> [Self]
+  static func _scatter(_ values: [Self], into d: Int, at block: [Int]) -> [Self]
+  static func _augmentedRows(
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>) -> [Self]
+  static func _averagedResidual(sums: [Self], rows b: Int, block: [Int]) -> [Self]
+  static func _writeResidualInPlace(
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, memory: inout [Self], block: [Int])
+}
+
+extension Float: _FusedStepElement {
+  static func _augmentedColumnMoments(
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>
+  ) -> (scores: [Double], sums: [Float], allFinite: Bool) {
+    _floatAugmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+  }
+  static func _gatherAugmentedBlock(
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>, block: [Int]
+  ) -> [Float] {
+    BGMD._gatherAugmentedBlock(g, rows: b, columns: d, gamma: gamma, source: source, block: block)
+  }
+  static func _scatter(_ values: [Float], into d: Int, at block: [Int]) -> [Float] {
+    BGMD._scatter(values, into: d, at: block)
+  }
+  static func _augmentedRows(
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>
+  ) -> [Float] {
+    BGMD._augmentedRows(g, rows: b, columns: d, gamma: gamma, source: source)
+  }
+  static func _averagedResidual(sums: [Float], rows b: Int, block: [Int]) -> [Float] {
+    BGMD._averagedResidual(sums: sums, rows: b, block: block)
+  }
+  static func _writeResidualInPlace(
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, memory: inout [Float], block: [Int]
+  ) {
+    BGMD._writeResidualInPlace(g, rows: b, columns: d, gamma: gamma, memory: &memory, block: block)
+  }
+}
+
+extension Double: _FusedStepElement {
+  static func _augmentedColumnMoments(
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>
+  ) -> (scores: [Double], sums: [Double], allFinite: Bool) {
+    BGMD._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+  }
+  static func _gatherAugmentedBlock(
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>, block: [Int]
+  ) -> [Double] {
+    BGMD._gatherAugmentedBlock(g, rows: b, columns: d, gamma: gamma, source: source, block: block)
+  }
+  static func _scatter(_ values: [Double], into d: Int, at block: [Int]) -> [Double] {
+    BGMD._scatter(values, into: d, at: block)
+  }
+  static func _augmentedRows(
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>
+  ) -> [Double] {
+    BGMD._augmentedRows(g, rows: b, columns: d, gamma: gamma, source: source)
+  }
+  static func _averagedResidual(sums: [Double], rows b: Int, block: [Int]) -> [Double] {
+    BGMD._averagedResidual(sums: sums, rows: b, block: block)
+  }
+  static func _writeResidualInPlace(
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, memory: inout [Double], block: [Int]
+  ) {
+    BGMD._writeResidualInPlace(g, rows: b, columns: d, gamma: gamma, memory: &memory, block: block)
+  }
+}
+
+/// What is added to γG_t before selection.
+enum _AugmentationSource<E> {
+  /// m̂_t, added to every row (length d).
+  case averaged([E])
+  /// M_{t−1}, row by row (b × d, row-major).
+  case perRow([E])
+  /// Nothing.
+  case none
+}
+
+/// s_j = Σᵢ a[i,j]² in `Double` and (for `averaged`) Σᵢ a[i,j] in E, for the
+/// augmented entries a = fl(fl(γ·g) + memory), each accumulated over i in
+/// increasing order (the order of `squaredColumnNorms` and `columnMeans`).
+/// Column chunks of `_chunkColumns`, so the accumulators stay in cache while
+/// the rows stream through.
+/// - Complexity: O(b·d), one pass over G (and M for `per-row`).
+func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
+  _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>
+) -> (scores: [Double], sums: [E], allFinite: Bool) {
+  var scores = [Double](repeating: 0, count: d)
+  var sums = [E](repeating: 0, count: { if case .averaged = source { return d } else { return 0 } }())
+  g.withUnsafeBufferPointer { gp in
+    scores.withUnsafeMutableBufferPointer { sp in
+      sums.withUnsafeMutableBufferPointer { up in
+        guard let gBase = gp.baseAddress, let s = sp.baseAddress else { return }
+        var start = 0
+        while start < d {
+          let width = min(_chunkColumns, d - start)
+          let sc = s + start
+          switch source {
+          case let .averaged(memory):
+            memory.withUnsafeBufferPointer { mp in
+              guard let mBase = mp.baseAddress, let uBase = up.baseAddress else { return }
+              let mc = mBase + start, uc = uBase + start
+              for i in 0..<b {
+                let row = gBase + i * d + start
+                for t in 0..<width {
+                  let a = gamma * row[t] + mc[t]
+                  let v = Double(a)
+                  sc[t] += v * v
+                  uc[t] += a
+                }
+              }
+            }
+          case let .perRow(memory):
+            memory.withUnsafeBufferPointer { mp in
+              guard let mBase = mp.baseAddress else { return }
+              for i in 0..<b {
+                let row = gBase + i * d + start, mrow = mBase + i * d + start
+                for t in 0..<width {
+                  let v = Double(gamma * row[t] + mrow[t])
+                  sc[t] += v * v
+                }
+              }
+            }
+          case .none:
+            for i in 0..<b {
+              let row = gBase + i * d + start
+              for t in 0..<width {
+                let v = Double(gamma * row[t])
+                sc[t] += v * v
+              }
+            }
+          }
+          start += width
+        }
+      }
+    }
+  }
+  var total = 0.0
+  for s in scores { total += s }
+  return (scores, sums, total.isFinite)
+}
+
+/// The b × k block of augmented entries fl(fl(γ·g) + memory), row-major,
+/// columns in the order of `block`.
+/// - Complexity: O(b·k).
+func _gatherAugmentedBlock<E: Scalar & BinaryFloatingPoint>(
+  _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>, block: [Int]
+) -> [E] {
+  let k = block.count
+  var out = [E](repeating: 0, count: b * k)
+  out.withUnsafeMutableBufferPointer { op in
+    g.withUnsafeBufferPointer { gp in
+      block.withUnsafeBufferPointer { bp in
+        switch source {
+        case let .averaged(memory):
+          // m̂ on the block, read once rather than once per row.
+          let shared = block.map { memory[$0] }
+          shared.withUnsafeBufferPointer { mp in
+            for i in 0..<b {
+              let row = i * d, target = i * k
+              for t in 0..<k { op[target + t] = gamma * gp[row + bp[t]] + mp[t] }
+            }
+          }
+        case let .perRow(memory):
+          memory.withUnsafeBufferPointer { mp in
+            for i in 0..<b {
+              let row = i * d, target = i * k
+              for t in 0..<k {
+                let j = bp[t]
+                op[target + t] = gamma * gp[row + j] + mp[row + j]
+              }
+            }
+          }
+        case .none:
+          for i in 0..<b {
+            let row = i * d, target = i * k
+            for t in 0..<k { op[target + t] = gamma * gp[row + bp[t]] }
+          }
+        }
+      }
+    }
+  }
+  return out
+}
+
+/// The b × d augmented rows fl(fl(γ·g) + memory), row-major.
+/// - Complexity: O(b·d).
+func _augmentedRows<E: Scalar & BinaryFloatingPoint>(
+  _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>
+) -> [E] {
+  var out = [E](repeating: 0, count: b * d)
+  out.withUnsafeMutableBufferPointer { op in
+    g.withUnsafeBufferPointer { gp in
+      switch source {
+      case let .averaged(memory):
+        memory.withUnsafeBufferPointer { mp in
+          for i in 0..<b {
+            let row = i * d
+            for j in 0..<d { op[row + j] = gamma * gp[row + j] + mp[j] }
+          }
+        }
+      case let .perRow(memory):
+        memory.withUnsafeBufferPointer { mp in
+          for index in 0..<(b * d) { op[index] = gamma * gp[index] + mp[index] }
+        }
+      case .none:
+        for index in 0..<(b * d) { op[index] = gamma * gp[index] }
+      }
+    }
+  }
+  return out
+}
+
+/// A length-d vector holding `values[t]` at `block[t]` and 0 elsewhere.
+/// - Complexity: O(d).
+func _scatter<E: Scalar & BinaryFloatingPoint>(_ values: [E], into d: Int, at block: [Int]) -> [E] {
+  var out = [E](repeating: 0, count: d)
+  for (t, j) in block.enumerated() { out[j] = values[t] }
+  return out
+}
+
+/// m̂_{t+1}: the column sums divided by b off the block, 0 on it (the
+/// column means of the residual, as `columnMeans`).
+/// - Complexity: O(d).
+func _averagedResidual<E: Scalar & BinaryFloatingPoint>(sums: [E], rows b: Int, block: [Int]) -> [E] {
+  let count = E(b)
+  var memory = sums
+  memory.withUnsafeMutableBufferPointer { m in
+    for j in m.indices { m[j] = m[j] / count }
+    for j in block { m[j] = 0 }
+  }
+  return memory
+}
+
+/// M_t in place: M[i,j] ← fl(fl(γ·G[i,j]) + M[i,j]) off the block, 0 on it.
+/// - Complexity: O(b·d), one pass over G and M.
+func _writeResidualInPlace<E: Scalar & BinaryFloatingPoint>(
+  _ g: [E], rows b: Int, columns d: Int, gamma: E, memory: inout [E], block: [Int]
+) {
+  g.withUnsafeBufferPointer { gp in
+    memory.withUnsafeMutableBufferPointer { mp in
+      for index in 0..<(b * d) { mp[index] = gamma * gp[index] + mp[index] }
+      for i in 0..<b {
+        let row = i * d
+        for j in block { mp[row + j] = 0 }
+      }
+    }
+  }
+}
+
+/// (Σ_j s_j − Σ_{j∉B} s_j) / Σ_j s_j (1 when every score is 0).
+/// - Complexity: O(d).
+func _retainedFraction(scores: [Double], block: [Int]) -> Double {
+  var inBlock = [Bool](repeating: false, count: scores.count)
+  for j in block { inBlock[j] = true }
+  var all = 0.0, off = 0.0
+  for (j, s) in scores.enumerated() {
+    all += s
+    if !inBlock[j] { off += s }
+  }
+  guard all > 0, all.isFinite else { return all == 0 ? 1 : .nan }
+  return (all - off) / all
+}
+
+/// x ← x − g̃, element by element (`Float` and `Double` through code
+/// compiled for the concrete type).
+/// - Precondition: `aggregate.count == x.count`.
+/// - Complexity: O(d).
+func _subtractInPlace<E: Scalar>(_ x: inout [E], _ aggregate: [E]) {
+  precondition(aggregate.count == x.count, "x − g̃: \(aggregate.count) entries for \(x.count)")
+  if E.self == Float.self || E.self == Double.self {
+    x.withUnsafeMutableBufferPointer { xp in
+      aggregate.withUnsafeBufferPointer { ap in
+        guard let xBase = xp.baseAddress, let aBase = ap.baseAddress else { return }
+        if E.self == Float.self {
+          _subtract(UnsafeMutableRawPointer(xBase).assumingMemoryBound(to: Float.self),
+                    UnsafeRawPointer(aBase).assumingMemoryBound(to: Float.self), xp.count)
+        } else {
+          _subtract(UnsafeMutableRawPointer(xBase).assumingMemoryBound(to: Double.self),
+                    UnsafeRawPointer(aBase).assumingMemoryBound(to: Double.self), xp.count)
+        }
+      }
+    }
+    return
+  }
+  for j in x.indices { x[j] -= aggregate[j] }
+}
+
+@inline(__always)
+func _subtract<E: BinaryFloatingPoint>(_ x: UnsafeMutablePointer<E>, _ a: UnsafePointer<E>, _ count: Int) {
+  for j in 0..<count { x[j] -= a[j] }
+}
