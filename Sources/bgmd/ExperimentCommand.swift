@@ -43,6 +43,26 @@ struct ExperimentOptions: ParsableArguments {
     return setup
   }
 
+  /// Runs a grid of curve cells and writes `<stem>.json`, `<stem>.md` and
+  /// `<stem>.svg` from its summary (and prints the Markdown).
+  func runCurves<Summary: CurveSummary>(
+    stem: String, setup: MNISTExperiment, settings: [ExperimentSetting], methods: [MethodSpec],
+    metadata extra: [String: String] = [:], summarize: ([CellResult], [String: String]) -> Summary
+  ) throws {
+    let grid = CurveExperiment(name: stem, experiment: setup, settings: settings, methods: methods,
+                               seeds: seeds, outputDirectory: out, jobs: jobs, cellLimit: cellLimit)
+    let outcome = try grid.run(progress: progress())
+    var meta = metadata()
+    meta["configuration"] = setup.fingerprint
+    meta["complete"] = String(outcome.complete)
+    meta.merge(extra) { _, new in new }
+    let summary = summarize(outcome.results, meta)
+    try grid.write(encodeResult(summary), to: "\(stem).json")
+    try grid.write(summary.markdown(), to: "\(stem).md")
+    try grid.write(summary.plot().render(), to: "\(stem).svg")
+    print(summary.markdown(), terminator: "")
+  }
+
   /// What goes into every result file: the command line and the machine.
   func metadata() -> [String: String] {
     var info = MachineDescription.current()
@@ -116,20 +136,11 @@ struct Speedup: ParsableCommand {
     let setting = ExperimentSetting.named(self.setting) ?? ExperimentSetting.corrupted(.bitFlip, percent: 40)
     let stem = setting.name == "bit-flip-40" ? "speedup" : "speedup-\(setting.name)"
     let methods = [Method.sgd, .cmd, .gmd, .bgmd].map { MethodSpec(method: $0) } + [MethodSpec(method: .bgmd, memory: .perRow)]
-    let grid = CurveExperiment(name: stem, experiment: setup, settings: [setting], methods: methods,
-                               seeds: options.seeds, outputDirectory: options.out, jobs: options.jobs,
-                               cellLimit: options.cellLimit)
-    let outcome = try grid.run(progress: options.progress())
-    var meta = options.metadata()
-    meta["configuration"] = setup.fingerprint
-    meta["complete"] = String(outcome.complete)
-    meta["jobs"] = String(options.jobs)
-    let summary = SpeedupSummary(cells: outcome.results, methods: methods.map(\.label), setting: setting.name,
-                                 target: target, epochsPerIteration: setup.epochsPerIteration, metadata: meta)
-    try grid.write(encodeResult(summary), to: "\(stem).json")
-    try grid.write(summary.markdown(), to: "\(stem).md")
-    try grid.write(summary.plot().render(), to: "\(stem).svg")
-    print(summary.markdown(), terminator: "")
+    try options.runCurves(stem: stem, setup: setup, settings: [setting], methods: methods,
+                          metadata: ["jobs": String(options.jobs)]) { cells, meta in
+      SpeedupSummary(cells: cells, methods: methods.map(\.label), setting: setting.name,
+                     target: target, epochsPerIteration: setup.epochsPerIteration, metadata: meta)
+    }
   }
 }
 
@@ -146,18 +157,9 @@ struct Ablation: ParsableCommand {
   func run() throws {
     let setup = try options.experiment(defaultIterations: 100, evaluateEvery: evaluateEvery, curves: true)
     let methods = AblationSummary.methods()
-    let grid = CurveExperiment(name: "ablation", experiment: setup, settings: [.clean], methods: methods,
-                               seeds: options.seeds, outputDirectory: options.out, jobs: options.jobs,
-                               cellLimit: options.cellLimit)
-    let outcome = try grid.run(progress: options.progress())
-    var meta = options.metadata()
-    meta["configuration"] = setup.fingerprint
-    meta["complete"] = String(outcome.complete)
-    let summary = AblationSummary(cells: outcome.results, methods: methods, setting: "clean", metadata: meta)
-    try grid.write(encodeResult(summary), to: "ablation.json")
-    try grid.write(summary.markdown(), to: "ablation.md")
-    try grid.write(summary.plot().render(), to: "ablation.svg")
-    print(summary.markdown(), terminator: "")
+    try options.runCurves(stem: "ablation", setup: setup, settings: [.clean], methods: methods) { cells, meta in
+      AblationSummary(cells: cells, methods: methods, setting: "clean", metadata: meta)
+    }
   }
 }
 
@@ -173,18 +175,9 @@ struct Residual: ParsableCommand {
   func run() throws {
     let setup = try options.experiment(defaultIterations: 100, retained: true)
     let methods = ResidualSummary.fractions.map { MethodSpec(method: .bgmd, fraction: $0) }
-    let grid = CurveExperiment(name: "residual", experiment: setup, settings: [.clean], methods: methods,
-                               seeds: options.seeds, outputDirectory: options.out, jobs: options.jobs,
-                               cellLimit: options.cellLimit)
-    let outcome = try grid.run(progress: options.progress())
-    var meta = options.metadata()
-    meta["configuration"] = setup.fingerprint
-    meta["complete"] = String(outcome.complete)
-    let summary = ResidualSummary(cells: outcome.results, methods: methods, setting: "clean", metadata: meta)
-    try grid.write(encodeResult(summary), to: "residual.json")
-    try grid.write(summary.markdown(), to: "residual.md")
-    try grid.write(summary.plot().render(), to: "residual.svg")
-    print(summary.markdown(), terminator: "")
+    try options.runCurves(stem: "residual", setup: setup, settings: [.clean], methods: methods) { cells, meta in
+      ResidualSummary(cells: cells, methods: methods, setting: "clean", metadata: meta)
+    }
   }
 }
 
