@@ -1,3 +1,4 @@
+import BGMD
 import Foundation
 
 /// Renders a `Plot` as a self-contained inline SVG (no external assets):
@@ -130,18 +131,6 @@ public enum SVGPlot {
   /// A coordinate with two decimals.
   static func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
-  /// XML text escaping.
-  public static func escape(_ text: String) -> String {
-    var out = ""
-    for c in text {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(c)
-      }
-    }
-    return out
-  }
+  /// XML text escaping (the experiments' plot writer's, `BGMD.SVGPlot.escape`).
+  public static func escape(_ text: String) -> String { BGMD.SVGPlot.escape(text) }
 }
