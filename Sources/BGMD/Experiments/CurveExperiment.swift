@@ -37,11 +37,13 @@ public struct CurveExperiment: Sendable {
     }
   }
 
+  /// The checkpoint file, `<name>.checkpoint.jsonl` in the output directory.
+  public var checkpoint: CheckpointFile { CheckpointFile(path: path("\(name).checkpoint.jsonl")) }
+
   /// Runs the missing cells.
   /// - Throws: file errors, the cells' setup errors.
   public func run(progress: @Sendable (RunnerProgress) -> Void = { _ in }) throws -> RunnerOutcome {
     try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-    let checkpoint = CheckpointFile(path: path("\(name).checkpoint.jsonl"))
     let runner = CellRunner(experiment: name, configuration: experiment.fingerprint, checkpoint: checkpoint,
                             jobs: jobs, cellLimit: cellLimit)
     let experiment = self.experiment

@@ -32,18 +32,20 @@ public struct Table3Experiment: Sendable {
     self.cellLimit = cellLimit
   }
 
-  /// The grid seed by seed (every setting and method of seed 1 first), so an
-  /// interrupted grid has whole tables for the first seeds.
-  public var cells: [CellSpec] {
-    (1...UInt64(Swift.max(1, seeds))).flatMap { seed in
-      settings.flatMap { setting in methods.map { CellSpec(setting: setting, method: $0, seed: seed) } }
-    }
+  /// The grid, run and checkpointed cell by cell like every curve
+  /// experiment (`table3.checkpoint.jsonl`), seed by seed (every setting and
+  /// method of seed 1 first), so an interrupted grid has whole tables for the
+  /// first seeds.
+  public var grid: CurveExperiment {
+    CurveExperiment(name: "table3", experiment: experiment, settings: settings, methods: methods, seeds: seeds,
+                    outputDirectory: outputDirectory, jobs: jobs, cellLimit: cellLimit)
   }
 
+  /// The cells in run order.
+  public var cells: [CellSpec] { grid.cells }
+
   /// The checkpoint file in the output directory.
-  public var checkpoint: CheckpointFile {
-    CheckpointFile(path: (outputDirectory as NSString).appendingPathComponent("table3.checkpoint.jsonl"))
-  }
+  public var checkpoint: CheckpointFile { grid.checkpoint }
 
   /// Runs the missing cells and, when the grid is complete, writes the
   /// summary files (a partial grid writes them too, marked `complete:
@@ -54,12 +56,9 @@ public struct Table3Experiment: Sendable {
   /// - Throws: file errors, the cells' setup errors.
   public func run(metadata: [String: String] = [:],
                   progress: @Sendable (RunnerProgress) -> Void = { _ in }) throws -> (summary: Table3Summary, outcome: RunnerOutcome) {
-    try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-    let runner = CellRunner(experiment: "table3", configuration: experiment.fingerprint, checkpoint: checkpoint,
-                            jobs: jobs, cellLimit: cellLimit)
-    let experiment = self.experiment
+    let grid = self.grid
     let start = Date()
-    let outcome = try runner.run(cells, body: { try experiment.run($0, experiment: "table3") }, progress: progress)
+    let outcome = try grid.run(progress: progress)
     var meta = metadata
     meta["configuration"] = experiment.fingerprint
     meta["iterations"] = String(experiment.iterations)
@@ -71,9 +70,9 @@ public struct Table3Experiment: Sendable {
     meta["paperNumbers"] = "not available: the paper's Table 3 is not in the poster and slide texts used here"
     let summary = Table3Summary(cells: outcome.results, settings: settings.map(\.name), methods: methods.map(\.label),
                                 metadata: meta)
-    try write(summary.json(), "table3.json")
-    try write(summary.markdown(), "table3.md")
-    try write(Self.csv(outcome.results), "table3.csv")
+    try grid.write(summary.json(), to: "table3.json")
+    try grid.write(summary.markdown(), to: "table3.md")
+    try grid.write(Self.csv(outcome.results), to: "table3.csv")
     return (summary, outcome)
   }
 
@@ -84,9 +83,5 @@ public struct Table3Experiment: Sendable {
       lines.append("\(c.setting),\(c.method),\(c.seed),\(c.accuracy),\(c.loss),\(c.seconds),\(c.iterations),\(c.diverged),\(c.meanRetainedFraction)")
     }
     return lines.joined(separator: "\n") + "\n"
-  }
-
-  private func write(_ text: String, _ name: String) throws {
-    try text.write(toFile: (outputDirectory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
   }
 }
