@@ -1,5 +1,21 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// The numeric targets are compiled for the build machine's CPU (AVX2 and
+// AVX-512 where it has them), as the binaries run where `swift build`,
+// `swift run` and `swift test` built them. The kernels fix the order of
+// every floating-point operation and use no fused multiply-add, so results
+// are the same bits with and without it; only the SIMD width changes. Set
+// BGMD_PORTABLE=1 to build for the baseline CPU of the target instead.
+let hostTuning: [SwiftSetting] = {
+  #if os(Linux) && arch(x86_64)
+  if ProcessInfo.processInfo.environment["BGMD_PORTABLE"] == nil {
+    return [.unsafeFlags(["-target-cpu", "native"])]
+  }
+  #endif
+  return []
+}()
 
 let package = Package(
   name: "bgmd",
@@ -25,7 +41,7 @@ let package = Package(
     ),
     // Seeded generators and draws from raw 64-bit words, shared by every
     // module that draws (the algorithms and the claim engine).
-    .target(name: "Randomness"),
+    .target(name: "Randomness", swiftSettings: hostTuning),
     .target(
       name: "ExactArithmetic",
       dependencies: [
@@ -38,7 +54,8 @@ let package = Package(
       dependencies: [
         "ExactArithmetic", "Randomness",
         .product(name: "RealModule", package: "swift-numerics"),
-      ]
+      ],
+      swiftSettings: hostTuning
     ),
     .target(
       name: "ClaimCheck",
@@ -56,7 +73,8 @@ let package = Package(
       dependencies: [
         "BGMD", "BGMDClaims", "ClaimCheck", "ExactArithmetic", "Randomness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      swiftSettings: hostTuning
     ),
     .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
     .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
