@@ -167,3 +167,43 @@ func expectFastPathMatchesGeneric<E: Scalar & Real & BinaryFloatingPoint, Rule: 
     #expect(opt.iteration == 0)
   }
 }
+
+/// The `Float` moments kernel against the scalar definition, on shapes that
+/// cross its row groups (8 rows) and column chunks (4096 columns) and leave
+/// remainders of every size below its strip width (16 columns).
+@Suite struct FloatMomentKernelTests {
+  static let shapes: [(b: Int, d: Int)] = [(1, 1), (3, 15), (8, 16), (9, 17), (17, 4096 + 31), (33, 2 * 4096 + 5)]
+
+  @Test(arguments: shapes)
+  func momentsMatchTheScalarDefinitionBitForBit(b: Int, d: Int) {
+    var rng = Xoshiro256(seed: UInt64(b * 100_003 + d))
+    let g = (0..<(b * d)).map { _ in Float(rng.standardNormal() * 3) }
+    let averagedMemory = (0..<d).map { _ in Float(rng.standardNormal()) }
+    let rowMemory = (0..<(b * d)).map { _ in Float(rng.standardNormal()) }
+    let gamma: Float = 0.3
+    for source in [_AugmentationSource<Float>.averaged(averagedMemory), .perRow(rowMemory), .none] {
+      var scores = [Double](repeating: 0, count: d)
+      var sums = [Float](repeating: 0, count: d)
+      for i in 0..<b {
+        for j in 0..<d {
+          var a = gamma * g[i * d + j]
+          switch source {
+          case let .averaged(m): a = a + m[j]
+          case let .perRow(m): a = a + m[i * d + j]
+          case .none: break
+          }
+          scores[j] += Double(a) * Double(a)
+          sums[j] += a
+        }
+      }
+      let kernel = _floatAugmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+      #expect(sameBits(kernel.scores, scores))
+      if case .averaged = source {
+        #expect(sameBits(kernel.sums, sums))
+      } else {
+        #expect(kernel.sums.isEmpty)
+      }
+      #expect(kernel.total.isFinite)
+    }
+  }
+}

@@ -32,9 +32,9 @@ extension BlockDescent {
   /// generic path (`fl(fl(γ·g) + m)`, scores and column sums accumulated row
   /// by row), so block, aggregate, memory and iterate are bit-for-bit those
   /// of the generic path. The one exception is `retainedFraction`: it is
-  /// (Σ_j s_j − Σ_{j∉B} s_j) / Σ_j s_j, summed column by column rather than
-  /// entry by entry, so it differs from the generic value by rounding only
-  /// (relative error of order b·d·2⁻⁵³).
+  /// Σ_{j∈B} s_j / Σ_j s_j from the column scores (O(k) once the total is
+  /// known) rather than 1 − ‖M‖²/‖G‖² entry by entry, so it differs from the
+  /// generic value by rounding only (relative error of order b·d·2⁻⁵³).
   ///
   /// - Returns: nil when the fast path does not apply (another element type,
   ///   record level `.full`, or the fast path switched off), and nil when a
@@ -100,7 +100,7 @@ extension BlockDescent {
 
     // 1. Scores (and column sums) of the augmented rows, read-only.
     let moments = E._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
-    guard moments.allFinite else { return nil }
+    guard moments.total.isFinite else { return nil }
 
     // 2–3. Selection, gather, aggregation.
     let chosen = try selectBlock(scores: moments.scores, k: k, reading: reading, using: &rng)
@@ -111,7 +111,7 @@ extension BlockDescent {
       throw ShapeError.dimensionMismatch(what: "the rule's aggregate", expected: chosen.count, found: result.vector.count)
     }
     let aggregate = E._scatter(unsafeBitCast(result.vector, to: [E].self), into: d, at: chosen)
-    let retained = _retainedFraction(scores: moments.scores, block: chosen)
+    let retained = _retainedFraction(scores: moments.scores, block: chosen, total: moments.total)
 
     // 4. Memory update.
     switch configuration.memory {

@@ -4,7 +4,7 @@
 protocol _FusedStepElement: Scalar & BinaryFloatingPoint {
   static func _augmentedColumnMoments(
     _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>
-  ) -> (scores: [Double], sums: [Self], allFinite: Bool)
+  ) -> (scores: [Double], sums: [Self], total: Double)
   static func _gatherAugmentedBlock(
     _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>, block: [Int]
   ) -> [Self]
@@ -19,7 +19,7 @@ protocol _FusedStepElement: Scalar & BinaryFloatingPoint {
 extension Float: _FusedStepElement {
   static func _augmentedColumnMoments(
     _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>
-  ) -> (scores: [Double], sums: [Float], allFinite: Bool) {
+  ) -> (scores: [Double], sums: [Float], total: Double) {
     _floatAugmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
   }
   static func _gatherAugmentedBlock(
@@ -48,7 +48,7 @@ extension Float: _FusedStepElement {
 extension Double: _FusedStepElement {
   static func _augmentedColumnMoments(
     _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>
-  ) -> (scores: [Double], sums: [Double], allFinite: Bool) {
+  ) -> (scores: [Double], sums: [Double], total: Double) {
     BGMD._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
   }
   static func _gatherAugmentedBlock(
@@ -92,7 +92,7 @@ enum _AugmentationSource<E> {
 /// - Complexity: O(b·d), one pass over G (and M for `per-row`).
 func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
   _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>
-) -> (scores: [Double], sums: [E], allFinite: Bool) {
+) -> (scores: [Double], sums: [E], total: Double) {
   var scores = [Double](repeating: 0, count: d)
   var sums = [E](repeating: 0, count: { if case .averaged = source { return d } else { return 0 } }())
   g.withUnsafeBufferPointer { gp in
@@ -143,46 +143,55 @@ func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
       }
     }
   }
-  var total = 0.0
-  for s in scores { total += s }
-  return (scores, sums, total.isFinite)
+  return (scores, sums, _sum(scores))
 }
 
 /// The b × k block of augmented entries fl(fl(γ·g) + memory), row-major,
-/// columns in the order of `block`.
+/// columns in the order of `block`. Rows go four at a time, so each block
+/// index is read once per four rows and four row streams are in flight.
 /// - Complexity: O(b·k).
 func _gatherAugmentedBlock<E: Scalar & BinaryFloatingPoint>(
   _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>, block: [Int]
 ) -> [E] {
   let k = block.count
   var out = [E](repeating: 0, count: b * k)
+  // m̂ on the block, read once rather than once per row.
+  let shared: [E]
+  if case let .averaged(memory) = source { shared = block.map { memory[$0] } } else { shared = [] }
+  let rowMemory: [E]
+  if case let .perRow(memory) = source { rowMemory = memory } else { rowMemory = [] }
   out.withUnsafeMutableBufferPointer { op in
     g.withUnsafeBufferPointer { gp in
       block.withUnsafeBufferPointer { bp in
-        switch source {
-        case let .averaged(memory):
-          // m̂ on the block, read once rather than once per row.
-          let shared = block.map { memory[$0] }
-          shared.withUnsafeBufferPointer { mp in
-            for i in 0..<b {
-              let row = i * d, target = i * k
-              for t in 0..<k { op[target + t] = gamma * gp[row + bp[t]] + mp[t] }
+        shared.withUnsafeBufferPointer { sp in
+          rowMemory.withUnsafeBufferPointer { mp in
+            guard let o = op.baseAddress, let x = gp.baseAddress, let index = bp.baseAddress else { return }
+            // (An empty array may still hand out a base address.)
+            let s = shared.isEmpty ? nil : sp.baseAddress, m = rowMemory.isEmpty ? nil : mp.baseAddress
+            // a = fl(fl(γ·g) + memory) for row r at column j, output slot t.
+            @inline(__always) func entry(_ r: Int, _ j: Int, _ t: Int) -> E {
+              let scaled = gamma * x[r &* d &+ j]
+              if let s { return scaled + s[t] }
+              if let m { return scaled + m[r &* d &+ j] }
+              return scaled
             }
-          }
-        case let .perRow(memory):
-          memory.withUnsafeBufferPointer { mp in
-            for i in 0..<b {
-              let row = i * d, target = i * k
+            var i = 0
+            while i + 4 <= b {
+              let o0 = o + i &* k, o1 = o0 + k, o2 = o1 + k, o3 = o2 + k
               for t in 0..<k {
-                let j = bp[t]
-                op[target + t] = gamma * gp[row + j] + mp[row + j]
+                let j = index[t]
+                o0[t] = entry(i, j, t)
+                o1[t] = entry(i &+ 1, j, t)
+                o2[t] = entry(i &+ 2, j, t)
+                o3[t] = entry(i &+ 3, j, t)
               }
+              i += 4
             }
-          }
-        case .none:
-          for i in 0..<b {
-            let row = i * d, target = i * k
-            for t in 0..<k { op[target + t] = gamma * gp[row + bp[t]] }
+            while i < b {
+              let row = o + i &* k
+              for t in 0..<k { row[t] = entry(i, index[t], t) }
+              i += 1
+            }
           }
         }
       }
@@ -256,18 +265,36 @@ func _writeResidualInPlace<E: Scalar & BinaryFloatingPoint>(
   }
 }
 
-/// (Σ_j s_j − Σ_{j∉B} s_j) / Σ_j s_j (1 when every score is 0).
-/// - Complexity: O(d).
-func _retainedFraction(scores: [Double], block: [Int]) -> Double {
-  var inBlock = [Bool](repeating: false, count: scores.count)
-  for j in block { inBlock[j] = true }
-  var all = 0.0, off = 0.0
-  for (j, s) in scores.enumerated() {
-    all += s
-    if !inBlock[j] { off += s }
+/// Σ_{j∈B} s_j / Σ_j s_j, with `total` = Σ_j s_j (1 when every score is 0,
+/// NaN when the total is not finite).
+/// - Complexity: O(k).
+func _retainedFraction(scores: [Double], block: [Int], total: Double) -> Double {
+  guard total > 0, total.isFinite else { return total == 0 ? 1 : .nan }
+  var inBlock = 0.0
+  for j in block { inBlock += scores[j] }
+  return inBlock / total
+}
+
+/// Σ values, in eight interleaved partial sums (the order is fixed by the
+/// code, so the result does not depend on the vector width).
+/// - Complexity: O(count).
+func _sum(_ values: [Double]) -> Double {
+  values.withUnsafeBufferPointer { p -> Double in
+    guard let base = p.baseAddress else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    var partial = SIMD8<Double>(repeating: 0)
+    var t = 0
+    while t &+ 8 <= p.count {
+      partial = partial + raw.loadUnaligned(fromByteOffset: t &* 8, as: SIMD8<Double>.self)
+      t &+= 8
+    }
+    var total = partial.sum()
+    while t < p.count {
+      total += p[t]
+      t &+= 1
+    }
+    return total
   }
-  guard all > 0, all.isFinite else { return all == 0 ? 1 : .nan }
-  return (all - off) / all
 }
 
 /// x ← x − g̃, element by element (`Float` and `Double` through code

@@ -1,13 +1,22 @@
-/// `_augmentedColumnMoments` for `Float`, eight columns at a time: the same
+/// Columns per chunk of the `Float` moments pass: 4096 columns of Double
+/// scores, Float sums and Float memory are 64 KiB, which stay in L2 while
+/// the rows stream through in groups of `_momentRowGroup`.
+let _momentChunkColumns = 4096
+
+/// Rows whose entries are added to one load and store of the accumulators.
+let _momentRowGroup = 8
+
+/// `_augmentedColumnMoments` for `Float`, sixteen columns at a time: the same
 /// values in the same order (each augmented entry fl(fl(γ·g) + m), its square
 /// in `Double` added to s_j and the entry added to the column sum, row after
 /// row), so the results are bit-for-bit those of the scalar loop. The
-/// accumulators of eight columns stay in registers for up to four rows, and
-/// the columns go in chunks of `_chunkColumns`.
+/// accumulators of sixteen columns stay in registers for up to
+/// `_momentRowGroup` rows, and the columns go in chunks of
+/// `_momentChunkColumns`.
 /// - Complexity: O(b·d), one pass over G (and M for `per-row`).
 func _floatAugmentedColumnMoments(
   _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>
-) -> (scores: [Double], sums: [Float], allFinite: Bool) {
+) -> (scores: [Double], sums: [Float], total: Double) {
   var scores = [Double](repeating: 0, count: d)
   let memory: [Float]
   let perRow: Bool
@@ -23,45 +32,28 @@ func _floatAugmentedColumnMoments(
       scores.withUnsafeMutableBufferPointer { sp in
         sums.withUnsafeMutableBufferPointer { up in
           guard let x = gp.baseAddress, let s = sp.baseAddress else { return }
-          let gx = UnsafeRawPointer(x)
-          let m = mp.baseAddress.map { UnsafeRawPointer($0) }
-          let u = up.baseAddress.map { UnsafeMutableRawPointer($0) }
-          let rs = UnsafeMutableRawPointer(s)
-          let gamma8 = SIMD8<Float>(repeating: gamma)
+          let kernel = _FloatMomentKernel(
+            g: UnsafeRawPointer(x), memory: mp.baseAddress.map { UnsafeRawPointer($0) },
+            sums: up.baseAddress.map { UnsafeMutableRawPointer($0) }, scores: UnsafeMutableRawPointer(s),
+            columns: d, gamma: gamma, perRow: perRow)
           var start = 0
           while start < d {
-            let width = min(_chunkColumns, d - start)
-            let vectorEnd = start + (width & ~7)
+            let width = min(_momentChunkColumns, d - start)
+            let vectorEnd = start &+ (width & ~15)
             var i = 0
             while i < b {
-              let group = min(4, b - i)
+              let end = min(i &+ _momentRowGroup, b)
               var j = start
               while j < vectorEnd {
-                var lo = rs.loadUnaligned(fromByteOffset: j &* 8, as: SIMD4<Double>.self)
-                var hi = rs.loadUnaligned(fromByteOffset: (j &+ 4) &* 8, as: SIMD4<Double>.self)
-                var sum = u.map { $0.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self) }
-                  ?? SIMD8<Float>(repeating: 0)
-                let shared = averaged ? m.map { $0.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self) } : nil
-                for r in i..<(i &+ group) {
-                  let offset = (r &* d &+ j) &* 4
-                  var a = gamma8 * gx.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                  if let shared {
-                    a = a + shared
-                  } else if perRow, let m {
-                    a = a + m.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                  }
-                  let al = SIMD4<Double>(a.lowHalf), ah = SIMD4<Double>(a.highHalf)
-                  lo = lo + al * al
-                  hi = hi + ah * ah
-                  sum = sum + a
+                if averaged {
+                  kernel.averagedStrip(column: j, rows: i..<end)
+                } else {
+                  kernel.strip(column: j, rows: i..<end)
                 }
-                rs.storeBytes(of: lo, toByteOffset: j &* 8, as: SIMD4<Double>.self)
-                rs.storeBytes(of: hi, toByteOffset: (j &+ 4) &* 8, as: SIMD4<Double>.self)
-                if averaged, let u { u.storeBytes(of: sum, toByteOffset: j &* 4, as: SIMD8<Float>.self) }
-                j &+= 8
+                j &+= 16
               }
               while j < start &+ width {
-                for r in i..<(i &+ group) {
+                for r in i..<end {
                   var a = gamma * x[r &* d &+ j]
                   if averaged, let mb = mp.baseAddress {
                     a = a + mb[j]
@@ -74,7 +66,7 @@ func _floatAugmentedColumnMoments(
                 }
                 j &+= 1
               }
-              i &+= group
+              i = end
             }
             start &+= width
           }
@@ -82,7 +74,63 @@ func _floatAugmentedColumnMoments(
       }
     }
   }
-  var total = 0.0
-  for value in scores { total += value }
-  return (scores, sums, total.isFinite)
+  return (scores, sums, _sum(scores))
+}
+
+/// The pointers of one moments pass and its sixteen-column strips.
+struct _FloatMomentKernel {
+  let g: UnsafeRawPointer
+  /// m̂ (length d) for `averaged`, M (b × d) for `per-row`, nil for `none`.
+  let memory: UnsafeRawPointer?
+  /// The column sums (`averaged` only).
+  let sums: UnsafeMutableRawPointer?
+  let scores: UnsafeMutableRawPointer
+  let columns: Int
+  let gamma: Float
+  let perRow: Bool
+
+  /// s[j..<j+16] += Σ_r a², Σ_r a added to the sums, for a = fl(fl(γ·G[r,·]) + m̂).
+  @inline(__always)
+  func averagedStrip(column j: Int, rows: Range<Int>) {
+    guard let m = memory, let u = sums else { return }
+    let gamma16 = SIMD16<Float>(repeating: gamma)
+    let shared = m.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+    var lo = scores.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
+    var hi = scores.loadUnaligned(fromByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
+    var sum = u.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+    var offset = (rows.lowerBound &* columns &+ j) &* 4
+    let stride = columns &* 4
+    for _ in rows {
+      let a = gamma16 * g.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self) + shared
+      let al = SIMD8<Double>(a.lowHalf), ah = SIMD8<Double>(a.highHalf)
+      lo = lo + al * al
+      hi = hi + ah * ah
+      sum = sum + a
+      offset &+= stride
+    }
+    scores.storeBytes(of: lo, toByteOffset: j &* 8, as: SIMD8<Double>.self)
+    scores.storeBytes(of: hi, toByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
+    u.storeBytes(of: sum, toByteOffset: j &* 4, as: SIMD16<Float>.self)
+  }
+
+  /// s[j..<j+16] += Σ_r a² for a = fl(fl(γ·G[r,·]) + M[r,·]) (`per-row`) or
+  /// fl(γ·G[r,·]) (`none`).
+  @inline(__always)
+  func strip(column j: Int, rows: Range<Int>) {
+    let gamma16 = SIMD16<Float>(repeating: gamma)
+    var lo = scores.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
+    var hi = scores.loadUnaligned(fromByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
+    var offset = (rows.lowerBound &* columns &+ j) &* 4
+    let stride = columns &* 4
+    for _ in rows {
+      var a = gamma16 * g.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      if perRow, let m = memory { a = a + m.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self) }
+      let al = SIMD8<Double>(a.lowHalf), ah = SIMD8<Double>(a.highHalf)
+      lo = lo + al * al
+      hi = hi + ah * ah
+      offset &+= stride
+    }
+    scores.storeBytes(of: lo, toByteOffset: j &* 8, as: SIMD8<Double>.self)
+    scores.storeBytes(of: hi, toByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
+  }
 }
