@@ -39,6 +39,15 @@ extension RandomNumberGenerator {
     return range.lowerBound &+ Int(bitPattern: UInt(uniformInt(below: width)))
   }
 
+  /// Fills `words` with the next `words.count` raw 64-bit words, in order:
+  /// the same words, and the same generator state afterwards, as that many
+  /// calls of `next()`. Lets a caller draw a batch before vectorised work on
+  /// it.
+  /// - Complexity: O(words.count).
+  @inlinable public mutating func fill(words: UnsafeMutableBufferPointer<UInt64>) {
+    for i in words.indices { words[i] = next() }
+  }
+
   /// A uniform double in [0, 1): the top 53 bits of one word, times 2^−53.
   @inlinable public mutating func uniformDouble() -> Double {
     Double(next() >> 11) * 0x1.0p-53
