@@ -42,9 +42,11 @@ extension RandomNumberGenerator {
   /// Fills `words` with the next `words.count` raw 64-bit words, in order:
   /// the same words, and the same generator state afterwards, as that many
   /// calls of `next()`. Lets a caller draw a batch before vectorised work on
-  /// it.
+  /// it. Always inlined, so that a caller's local generator is not passed by
+  /// address and its state can stay in registers.
   /// - Complexity: O(words.count).
-  @inlinable public mutating func fill(words: UnsafeMutableBufferPointer<UInt64>) {
+  @inlinable @inline(__always)
+  public mutating func fill(words: UnsafeMutableBufferPointer<UInt64>) {
     for i in words.indices { words[i] = next() }
   }
 
