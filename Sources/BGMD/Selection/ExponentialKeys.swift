@@ -5,8 +5,8 @@ import Randomness
 // raw word of the generator (in increasing j), u_j = ((word >> 11) + 1)·2⁻⁵³
 // ∈ (0, 1] as `uniformPositiveDouble()`, and key_j = −log(u_j) / w_j: the
 // same u_j and the same division as `standardExponential() / w_j`, with the
-// logarithm of `_negativeLog` (within one ulp of the C library's) in place of
-// the scalar `log`. Columns with w_j = 0 take no word and key +∞.
+// logarithm of `_negativeLog(normal:)` (within one ulp of the C library's)
+// in place of the scalar `log`. Columns with w_j = 0 take no word and key +∞.
 
 /// The split of −log x (fdlibm's `__ieee754_log`, Sun Microsystems 1993):
 /// ln 2 in two parts, ln2Hi with trailing zero bits so that k·ln2Hi is exact
@@ -25,34 +25,49 @@ private let lg7 = Double(bitPattern: 0x3FC2_F112_DF3E_5244)
 
 /// −log x for eight positive finite doubles (subnormals included).
 ///
+/// Subnormal lanes are scaled by 2⁵⁴ (exactly) and 54 is taken off their
+/// exponent; then `_negativeLog(normal:exponentOffset:)`.
+///
+/// Accuracy: within 1 ulp of the exact value (fdlibm's bound); measured at
+/// most 0.86 ulp against an extended-precision logarithm, and at most 1 ulp
+/// from the C library's `log`, on (0, 1] (see `ExponentialKeysTests`).
+///
+/// - Precondition: every lane positive and finite (other lanes give
+///   meaningless values, no trap).
+/// - Complexity: O(1).
+@inline(__always)
+func _negativeLog(_ x: SIMD8<Double>) -> SIMD8<Double> {
+  let subnormal = x .< 0x1p-1022
+  return _negativeLog(
+    normal: x.replacing(with: x * 0x1p54, where: subnormal),
+    exponentOffset: SIMD8<Double>.zero.replacing(with: 54, where: subnormal))
+}
+
+/// −log(x·2^−offset) for eight positive normal doubles x (x ≥ 2⁻¹⁰²²);
+/// offset 0 gives −log x. The keys call it directly: their u ≥ 2⁻⁵³ is
+/// never subnormal.
+///
 /// fdlibm's reduction and polynomial, lane-wise and branch-free: x = 2^k·z
 /// with z ∈ [√2/2, √2) (integer operations on the bit pattern), f = z − 1
 /// (exact), s = f/(2+f), and
 /// log x = k·ln2Hi − ((½f² − (s·(½f² + R(s²)) + k·ln2Lo)) − f).
 /// Near x = 1 (k = 0) the result is log(1+f) computed from the exact f, so
 /// it is accurate relative to the result itself, not only to 1 (a log1p-style
-/// reduction); x = 1 gives +0.
+/// reduction); x = 1 gives +0. The operations are fixed: no fused
+/// multiply-add, so every CPU gives the same bits.
 ///
-/// Accuracy: within 1 ulp of the exact value (fdlibm's bound); measured at
-/// most 0.86 ulp against an extended-precision logarithm, and at most 1 ulp
-/// from the C library's `log`, on (0, 1] (see `ExponentialKeysTests`). The
-/// operations are fixed: no fused multiply-add, so every CPU gives the same
-/// bits.
+/// Accuracy: as `_negativeLog(_:)`.
 ///
-/// - Precondition: every lane positive and finite (other lanes give
-///   meaningless values, no trap).
+/// - Precondition: every lane normal, positive and finite; offsets integers
+///   (other lanes give meaningless values, no trap).
 /// - Complexity: O(1): about 35 vector operations, one of them a division.
 @inline(__always)
-func _negativeLog(_ x: SIMD8<Double>) -> SIMD8<Double> {
-  // Subnormals: scale by 2⁵⁴ and take 54 off the exponent.
-  let subnormal = x .< 0x1p-1022
-  let scaled = x.replacing(with: x * 0x1p54, where: subnormal)
-  let exponentShift = SIMD8<Double>.zero.replacing(with: 54, where: subnormal)
-  let bits = unsafeBitCast(scaled, to: SIMD8<UInt64>.self)
+func _negativeLog(normal x: SIMD8<Double>, exponentOffset: SIMD8<Double> = .zero) -> SIMD8<Double> {
+  let bits = unsafeBitCast(x, to: SIMD8<UInt64>.self)
   // tmp = bits − bits(√2/2): its exponent field is k, and bits − (k << 52)
   // lies in [√2/2, √2).
   let offset = bits &- 0x3FE6_A09E_667F_3BCD
-  let k = SIMD8<Double>(unsafeBitCast(offset, to: SIMD8<Int64>.self) &>> 52) - exponentShift
+  let k = SIMD8<Double>(unsafeBitCast(offset, to: SIMD8<Int64>.self) &>> 52) - exponentOffset
   let z = unsafeBitCast(bits &- (offset & 0xFFF0_0000_0000_0000), to: SIMD8<Double>.self)
   let f = z - 1
   let s = f / (2 + f)
@@ -74,7 +89,7 @@ func _negativeLog(_ x: SIMD8<Double>) -> SIMD8<Double> {
 func _keyBits(words: SIMD8<UInt64>, weights: SIMD8<Double>) -> SIMD8<UInt64> {
   let m = SIMD8<Int64>(truncatingIfNeeded: (words &>> 11) &+ 1)
   let u = SIMD8<Double>(m) * 0x1p-53
-  var key = _negativeLog(u) / weights
+  var key = _negativeLog(normal: u) / weights
   key.replace(with: .infinity, where: .!(weights .> 0))
   return unsafeBitCast(key, to: SIMD8<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF
 }
