@@ -58,6 +58,14 @@ import Testing
     #expect(worst <= 1)
   }
 
+  /// The keys' entry point for normal arguments is the same function.
+  @Test func negativeLogOfNormalArgumentsIsTheSameFunction() {
+    for x in logarithmArguments() where x >= 0x1p-1022 {
+      let lanes = SIMD8<Double>(repeating: x)
+      #expect(_negativeLog(normal: lanes)[0].bitPattern == _negativeLog(lanes)[0].bitPattern, "x = \(x)")
+    }
+  }
+
   #if arch(x86_64) && !os(Windows)
   /// Within 1 ulp of the exact value: against the 64-bit-significand
   /// logarithm of Float80 (its own error is ~2⁻¹¹ of a Double ulp).
@@ -174,6 +182,28 @@ import Testing
       let reference = referenceBlock(s, k: k, reading: .successive, using: &b)
       #expect(block == reference, "d = \(d), k = \(k), shape \(shape), seed \(seed)")
       #expect(a == b)
+    }
+  }
+
+  /// The radix select against a sort, over ranges from one value to all of
+  /// UInt64, with many ties and few.
+  @Test func radixSelectIsTheSortedValueAtTheRank() {
+    var rng = Xoshiro256(seed: 41)
+    let ranges: [ClosedRange<UInt64>] = [5...5, 0...3, 1_000...1_000_000, 0x3FF0_0000_0000_0000...0x4010_0000_0000_0000,
+                                         0...UInt64.max]
+    for range in ranges {
+      for count in [1, 2, 31, 33, 1000, 40_000] {
+        let width = range.upperBound - range.lowerBound
+        let values: [UInt64] = (0..<count).map { _ in
+          range.lowerBound &+ (width == .max ? rng.next() : rng.next() % (width + 1))
+        }
+        let sorted = values.sorted()
+        for rank in Set([0, count / 3, count - 1, Int(rng.next() % UInt64(count))]) {
+          var scratch = values
+          let value = scratch.withUnsafeMutableBufferPointer { _radixSelect($0, rank: rank, range: range) }
+          #expect(value == sorted[rank], "range \(range), count \(count), rank \(rank)")
+        }
+      }
     }
   }
 

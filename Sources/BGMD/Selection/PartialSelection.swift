@@ -111,8 +111,9 @@ let _sampledSelectionMinimumCount = 1 << 17
 /// quantiles at rank k·n/d ∓ (5σ + 2), σ = √(n·p(1 − p)), p = k/d). One pass
 /// then lists the indices with key < lo and the candidates lo ≤ key ≤ hi
 /// (about 2.5% of d for p = 0.1); when below < k ≤ below + candidates, the
-/// block is the keys below lo plus the k − below smallest candidates (an
-/// introselect on them, ties to the lower index), merged in index order.
+/// block is the keys below lo plus the k − below smallest candidates (their
+/// threshold from `_radixSelect`, ties to the lower index), merged in index
+/// order.
 /// When the bracket misses (the k-th key falls outside it, probability
 /// ~1e-6 for keys in random order) the exact selection on all keys runs
 /// instead, so the result never depends on the sample.
@@ -174,6 +175,42 @@ func _greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
   return a
 }
 
+/// The value at position `rank` (0-based) of `values` sorted increasingly,
+/// all of them in `range`: a radix select on 11-bit digits of value −
+/// lower bound, most significant first. Each level counts the digits (2048
+/// buckets), finds the bucket that holds the rank, and narrows `values` in
+/// place to that bucket; at most 32 values left go to `_selectInPlace`.
+/// - Precondition: `0 <= rank < values.count`; every value in `range`.
+/// - Complexity: O(count) per level, at most ⌈64/11⌉ = 6 levels; for values
+///   spread over their range about two.
+func _radixSelect(_ values: UnsafeMutableBufferPointer<UInt64>, rank: Int, range: ClosedRange<UInt64>) -> UInt64 {
+  var count = values.count, rank = rank
+  var base = range.lowerBound, span = range.upperBound - range.lowerBound
+  let histogram = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2048)
+  defer { histogram.deallocate() }
+  while count > 32 {
+    let shift = UInt64(max(0, UInt64.bitWidth - span.leadingZeroBitCount - 11))
+    _ = histogram.initialize(repeating: 0)
+    for i in 0..<count { histogram[Int((values[i] &- base) >> shift)] += 1 }
+    var bucket = 0
+    while rank >= histogram[bucket] {
+      rank -= histogram[bucket]
+      bucket += 1
+    }
+    let bucketBase = base &+ (UInt64(bucket) << shift)
+    if shift == 0 { return bucketBase }
+    var kept = 0
+    for i in 0..<count where (values[i] &- base) >> shift == UInt64(bucket) {
+      values[kept] = values[i]
+      kept += 1
+    }
+    count = kept
+    base = bucketBase
+    span = (1 << shift) - 1
+  }
+  return _selectInPlace(UnsafeMutableBufferPointer(rebasing: values[0..<count]), rank)
+}
+
 /// The block of `_indicesOfSmallestKeys` when the k-th smallest key lies in
 /// `bracket`; nil when it does not (fewer than k keys ≤ bracket's upper
 /// bound, or k or more below its lower bound), or when more than
@@ -230,8 +267,10 @@ func _indicesOfSmallest(
   if candidateCount < needed { return nil }
   // The needed-th smallest candidate key, and how many of the candidates
   // equal to it are taken (the first ones, in index order).
-  var scratch = Array(candidateKeys[0..<candidateCount])
-  let threshold = scratch.withUnsafeMutableBufferPointer { _selectInPlace($0, needed - 1) }
+  let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: candidateCount)
+  defer { scratch.deallocate() }
+  _ = scratch.initialize(from: candidateKeys[0..<candidateCount])
+  let threshold = _radixSelect(scratch, rank: needed - 1, range: bracket)
   var less = 0
   for c in 0..<candidateCount where candidateKeys[c] < threshold { less += 1 }
   var ties = needed - less
