@@ -125,7 +125,7 @@ func _exponentialKeyBits<R: RandomNumberGenerator>(
   var start = 0
   while start < d {
     let end = min(start + chunk, d)
-    let positives = _positiveCount(weights, start..<end)
+    let positives = _positiveCount(weights, start..<end).positives
     var j = start
     if positives == end - start {
       generator.fill(words: UnsafeMutableBufferPointer(rebasing: words[0..<min(lookahead, positives)]))
@@ -171,22 +171,28 @@ func _exponentialKeyBits<R: RandomNumberGenerator>(
   }
 }
 
-/// The number of `values[range]` that are > 0 (NaN is not).
+/// The number of `values[range]` that are > 0, and whether all of them are
+/// finite and ≥ 0 (−0 included; NaN is neither), eight at a time.
 /// - Complexity: O(range.count).
 @inline(__always)
-func _positiveCount(_ values: UnsafeBufferPointer<Double>, _ range: Range<Int>) -> Int {
+func _positiveCount(_ values: UnsafeBufferPointer<Double>, _ range: Range<Int>) -> (positives: Int, valid: Bool) {
   let bytes = UnsafeRawBufferPointer(values)
   var lanes = SIMD8<Int64>.zero
+  var invalid = SIMDMask<SIMD8<Int64>>(repeating: false)
   var j = range.lowerBound
   while j + 8 <= range.upperBound {
     let v = bytes.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
+    // NaN fails both comparisons.
+    invalid .|= .!((v .>= 0) .& (v .< .infinity))
     lanes &+= SIMD8<Int64>.zero.replacing(with: 1, where: v .> 0)
     j += 8
   }
-  var count = Int(lanes.wrappedSum())
+  var positives = Int(lanes.wrappedSum()), valid = !any(invalid)
   while j < range.upperBound {
-    if values[j] > 0 { count += 1 }
+    let v = values[j]
+    if !(v.isFinite && v >= 0) { valid = false }
+    if v > 0 { positives += 1 }
     j += 1
   }
-  return count
+  return (positives, valid)
 }

@@ -59,7 +59,7 @@ func _selectInPlace<T: Comparable>(_ a: UnsafeMutableBufferPointer<T>, _ positio
 /// sorted increasingly (`_selectInPlace`); `values` is reordered in place.
 /// - Precondition: `0 <= n < values.count`; no NaN.
 /// - Complexity: O(count) expected.
-func _nthSmallest(_ values: inout [Double], _ n: Int) -> Double {
+func _nthSmallest<T: Comparable>(_ values: inout [T], _ n: Int) -> T {
   precondition(n >= 0 && n < values.count, "_nthSmallest: position \(n) outside 0..<\(values.count)")
   return values.withUnsafeMutableBufferPointer { _selectInPlace($0, n) }
 }
@@ -79,7 +79,7 @@ func _indicesOfSmallest<T: Comparable>(_ keys: UnsafeBufferPointer<T>, _ k: Int)
   if k == 0 { return [] }
   if k >= keys.count { return Array(keys.indices) }
   var scratch = Array(keys)
-  let threshold = scratch.withUnsafeMutableBufferPointer { _selectInPlace($0, k - 1) }
+  let threshold = _nthSmallest(&scratch, k - 1)
   var below = 0
   for key in keys where key < threshold { below += 1 }
   var ties = k - below
@@ -169,6 +169,8 @@ func _sampledBracket(_ keys: UnsafeBufferPointer<UInt64>, _ k: Int) -> (keys: Cl
   return (lo...hi, Int(2 * expected) + 64)
 }
 
+/// gcd(a, b) by Euclid's algorithm.
+/// - Complexity: O(log min(a, b)).
 func _greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
   var a = a, b = b
   while b != 0 { (a, b) = (b, a % b) }
@@ -220,8 +222,9 @@ func _indicesOfSmallest(
   _ keys: UnsafeBufferPointer<UInt64>, _ k: Int, bracket: ClosedRange<UInt64>, candidateCapacity: Int
 ) -> [Int]? {
   let d = keys.count, lo = bracket.lowerBound, width = bracket.upperBound - bracket.lowerBound
-  // At most k − 1 indices below lo: one slot of slack for the unconditional
-  // store of the branch-free loop.
+  // A bracket that holds the k-th key has at most k − 1 keys below lo. The
+  // branch-free loop stores at below[belowCount] before it knows whether
+  // to count it, and runs only while a whole block fits under k − 1.
   let below = UnsafeMutableBufferPointer<Int>.allocate(capacity: k)
   defer { below.deallocate() }
   let candidates = UnsafeMutableBufferPointer<Int>.allocate(capacity: candidateCapacity)

@@ -76,27 +76,7 @@ public func selectBlock<R: RandomNumberGenerator>(
 /// - Throws: `SelectionError.invalidScore` for the first column that is not.
 /// - Complexity: O(d), eight scores at a time.
 func _validatedPositiveCount(_ scores: [Double]) throws -> Int {
-  let (positives, valid) = scores.withUnsafeBufferPointer { buffer in
-    let bytes = UnsafeRawBufferPointer(buffer)
-    var counts = SIMD8<Int64>.zero
-    var invalid = SIMDMask<SIMD8<Int64>>(repeating: false)
-    var j = 0
-    while j + 8 <= buffer.count {
-      let s = bytes.loadUnaligned(fromByteOffset: j * 8, as: SIMD8<Double>.self)
-      // NaN fails both comparisons.
-      invalid .|= .!((s .>= 0) .& (s .< .infinity))
-      counts &+= SIMD8<Int64>.zero.replacing(with: 1, where: s .> 0)
-      j += 8
-    }
-    var positives = Int(counts.wrappedSum()), valid = !any(invalid)
-    while j < buffer.count {
-      let s = buffer[j]
-      if !(s.isFinite && s >= 0) { valid = false }
-      if s > 0 { positives += 1 }
-      j += 1
-    }
-    return (positives, valid)
-  }
+  let (positives, valid) = scores.withUnsafeBufferPointer { _positiveCount($0, 0..<$0.count) }
   if !valid {
     for (j, s) in scores.enumerated() where !(s.isFinite && s >= 0) {
       throw SelectionError.invalidScore(column: j, value: s)
