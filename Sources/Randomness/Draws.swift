@@ -39,6 +39,17 @@ extension RandomNumberGenerator {
     return range.lowerBound &+ Int(bitPattern: UInt(uniformInt(below: width)))
   }
 
+  /// Fills `words` with the next `words.count` raw 64-bit words, in order:
+  /// the same words, and the same generator state afterwards, as that many
+  /// calls of `next()`. Lets a caller draw a batch before vectorised work on
+  /// it. Always inlined, so that a caller's local generator is not passed by
+  /// address and its state can stay in registers.
+  /// - Complexity: O(words.count).
+  @inlinable @inline(__always)
+  public mutating func fill(words: UnsafeMutableBufferPointer<UInt64>) {
+    for i in words.indices { words[i] = next() }
+  }
+
   /// A uniform double in [0, 1): the top 53 bits of one word, times 2^−53.
   @inlinable public mutating func uniformDouble() -> Double {
     Double(next() >> 11) * 0x1.0p-53

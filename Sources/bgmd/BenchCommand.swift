@@ -1,5 +1,5 @@
 import ArgumentParser
-import BGMD
+@_spi(Benchmarks) import BGMD
 import Randomness
 
 /// `bgmd bench`: the aggregation benchmarks side by side in one run, as JSON.
@@ -17,7 +17,8 @@ import Randomness
 ///    against a streaming baseline (a sum of the same matrix) in the same run.
 ///    Target: ≥ 50% of the baseline.
 /// 3. `successive` selection of k = 0.1·d from d = 1,163,978 scores against
-///    one pass computing the column norms (b = 32). Target: ≤ 3×.
+///    one pass computing the column norms (b = 32). Target: ≤ 3×. Also the
+///    selection's phases timed one by one: score check, keys, k smallest.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Benchmark aggregation (BGMD vs GMD, GM throughput, selection) and print JSON."
@@ -213,11 +214,19 @@ func benchSelection(_ g: Matrix<Float>, repetitions: Int) throws -> String {
   var scores: [Double] = []
   var rng = Xoshiro256(seed: 4)
   var size = 0
+  // The same selection phase by phase (own generator, so the timed calls
+  // above draw as before): score check, keys, k smallest keys.
+  var phaseRng = Xoshiro256(seed: 5)
+  var checkTimes: [Double] = [], keyTimes: [Double] = [], smallestTimes: [Double] = []
+  var keys: [UInt64] = [], phaseSize = 0
   for _ in 0..<repetitions {
     normTimes.append(timeSeconds { scores = squaredColumnNorms(g) })
     selectTimes.append(try timeSeconds {
       size = try selectBlock(scores: scores, k: k, reading: .successive, using: &rng).count
     })
+    checkTimes.append(try timeSeconds { _ = try _SuccessiveSelectionPhases.positiveCount(scores) })
+    keyTimes.append(timeSeconds { keys = _SuccessiveSelectionPhases.keys(scores, using: &phaseRng) })
+    smallestTimes.append(timeSeconds { phaseSize = _SuccessiveSelectionPhases.smallest(keys, k).count })
   }
   let norms = medianSeconds(normTimes), selection = medianSeconds(selectTimes)
   let ratio = selection / norms
@@ -225,5 +234,11 @@ func benchSelection(_ g: Matrix<Float>, repetitions: Int) throws -> String {
     ("b", "\(g.rows)"), ("d", "\(d)"), ("k", "\(k)"), ("blockSize", "\(size)"),
     ("columnNormsSeconds", JSONText.number(norms)), ("selectionSeconds", JSONText.number(selection)),
     ("ratio", JSONText.number(ratio)), ("target", "3"), ("met", "\(ratio <= 3)"),
+    ("phases", JSONText.object([
+      ("scoreCheckSeconds", JSONText.number(medianSeconds(checkTimes))),
+      ("keysSeconds", JSONText.number(medianSeconds(keyTimes))),
+      ("smallestKeysSeconds", JSONText.number(medianSeconds(smallestTimes))),
+      ("blockSize", "\(phaseSize)"),
+    ])),
   ])
 }

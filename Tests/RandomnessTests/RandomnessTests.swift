@@ -51,6 +51,16 @@ import Testing
     #expect(g.uniformInt(in: Int.min...Int.max) == Int(bitPattern: UInt(word)))
   }
 
+  @Test func filledWordsAreTheNextWordsInOrder() {
+    for count in [0, 1, 7, 64, 1000] {
+      var a = Xoshiro256(seed: 5), b = a
+      var words = [UInt64](repeating: 0, count: count)
+      words.withUnsafeMutableBufferPointer { a.fill(words: $0) }
+      #expect(words == (0..<count).map { _ in b.next() })
+      #expect(a == b)
+    }
+  }
+
   @Test func normalMomentsWithinStatedBounds() {
     var g = Xoshiro256(seed: 2)
     let n = 100_000

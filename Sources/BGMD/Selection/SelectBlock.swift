@@ -37,7 +37,9 @@ public func selectBlock<T: Scalar, R: RandomNumberGenerator>(
 ///     replacement with probabilities w_j / (remaining mass) (the minimum of
 ///     independent exponentials with rates w_j is attained at j with
 ///     probability w_j / Σw, and memorylessness repeats the argument on the
-///     rest). The k smallest are found by introselect, not by k passes.
+///     rest). The keys are computed eight at a time
+///     (`_exponentialKeyBits`) and the k smallest found from a sampled
+///     bracket of the k-th key (`_indicesOfSmallestKeys`), not by k passes.
 ///   - `with-replacement`: O(d + k log d) (prefix sums, binary search).
 ///   - `top-k`: O(d) expected (introselect on −s).
 ///   - `uniform`: O(k) (Floyd's algorithm).
@@ -49,32 +51,75 @@ public func selectBlock<R: RandomNumberGenerator>(
   let d = scores.count
   guard k >= 1, k <= d else { throw ShapeError.blockSize(k: k, d: d) }
   if reading == .uniform { return rng.uniformSubset(of: d, size: k) }
-  for (j, s) in scores.enumerated() where !(s.isFinite && s >= 0) {
-    throw SelectionError.invalidScore(column: j, value: s)
-  }
+  // √s_j > 0 exactly when s_j > 0, so the count holds for both weightings.
+  let positives = try _validatedPositiveCount(scores)
   if reading == .topK {
     // The k largest s_j, ties to the lower index: the k smallest −s_j.
     return _indicesOfSmallest(scores.map { -$0 }, k)
   }
   let weights = reading == .normProportional ? scores.map { $0.squareRoot() } : scores
-  var positives = 0
-  for w in weights where w > 0 { positives += 1 }
   if positives <= k {
     return _allPositivesFilledUniformly(weights, k: k, positives: positives, using: &rng)
   }
   switch reading {
   case .successive, .normProportional:
-    var keys = [Double](repeating: .infinity, count: d)
-    keys.withUnsafeMutableBufferPointer { key in
-      for j in 0..<d where weights[j] > 0 {
-        key[j] = rng.standardExponential() / weights[j]
-      }
-    }
-    return _indicesOfSmallest(keys, k)
+    return _exponentialKeySelection(weights, k: k, using: &rng)
   case .withReplacement:
     return _drawWithReplacement(weights, k: k, using: &rng)
   case .topK, .uniform:
     preconditionFailure("handled above")
+  }
+}
+
+/// The number of scores > 0, after checking that every score is finite and
+/// ≥ 0 (−0 included).
+/// - Throws: `SelectionError.invalidScore` for the first column that is not.
+/// - Complexity: O(d), eight scores at a time.
+func _validatedPositiveCount(_ scores: [Double]) throws -> Int {
+  let (positives, valid) = scores.withUnsafeBufferPointer { _positiveCount($0, 0..<$0.count) }
+  if !valid {
+    for (j, s) in scores.enumerated() where !(s.isFinite && s >= 0) {
+      throw SelectionError.invalidScore(column: j, value: s)
+    }
+  }
+  return positives
+}
+
+/// The `successive` block for weights w with more than k positive entries:
+/// the k smallest Efraimidis–Spirakis keys −log(u_j)/w_j, one raw word per
+/// positive column in increasing j (`_exponentialKeyBits`), selected by
+/// `_indicesOfSmallestKeys`.
+/// - Complexity: O(d) expected; one d-word key array.
+func _exponentialKeySelection<R: RandomNumberGenerator>(
+  _ weights: [Double], k: Int, using rng: inout R
+) -> [Int] {
+  _exponentialKeys(weights, using: &rng).withUnsafeBufferPointer { _indicesOfSmallestKeys($0, k) }
+}
+
+/// The key bit patterns of `_exponentialKeyBits` as an array.
+/// - Complexity: O(d).
+func _exponentialKeys<R: RandomNumberGenerator>(_ weights: [Double], using rng: inout R) -> [UInt64] {
+  [UInt64](unsafeUninitializedCapacity: weights.count) { keys, count in
+    weights.withUnsafeBufferPointer { _exponentialKeyBits(weights: $0, into: keys, using: &rng) }
+    count = weights.count
+  }
+}
+
+/// The phases of the `successive` selection, one by one, for `bgmd bench`
+/// to time: the score check, the keys, the k smallest keys. Called in this
+/// order on the same scores they give the block of `selectBlock(scores:)`
+/// when more than k scores are positive.
+@_spi(Benchmarks)
+public enum _SuccessiveSelectionPhases {
+  /// The number of positive scores (`_validatedPositiveCount`).
+  public static func positiveCount(_ scores: [Double]) throws -> Int { try _validatedPositiveCount(scores) }
+  /// The keys of `_exponentialKeyBits` with weights s_j.
+  public static func keys(_ scores: [Double], using rng: inout Xoshiro256) -> [UInt64] {
+    _exponentialKeys(scores, using: &rng)
+  }
+  /// The indices of the k smallest keys (`_indicesOfSmallestKeys`).
+  public static func smallest(_ keys: [UInt64], _ k: Int) -> [Int] {
+    keys.withUnsafeBufferPointer { _indicesOfSmallestKeys($0, k) }
   }
 }
 
