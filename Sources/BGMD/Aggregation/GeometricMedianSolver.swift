@@ -98,7 +98,7 @@ func _weiszfeld<E: _StreamedElement>(
   var z = start ?? [Double](repeating: 0, count: d)
   var next = [Double](repeating: 0, count: d)
   var mean = [Double](repeating: 0, count: d)
-  var chunk = [Double](repeating: 0, count: _chunkColumns)
+  var chunk = [Double](repeating: 0, count: _weiszfeldChunkColumns)
   var rSquared = [Double](repeating: 0, count: n)
   var nextSquared = [Double](repeating: 0, count: n)
   var beta = [Double](repeating: 0, count: n)

@@ -67,18 +67,34 @@ func _networkColumnMedians<V: _CompareExchangeVector>(
   _ x: UnsafePointer<V.Scalar>, rows n: Int, columns d: Int, rowStride: Int,
   into out: UnsafeMutablePointer<V.Scalar>, _ vectorType: V.Type
 ) -> Int where V.Scalar: BinaryFloatingPoint {
+  let network = _medianNetwork(n, wanted: [(n - 1) / 2, n / 2])
+  var values = [V](repeating: V(), count: n)
+  return values.withUnsafeMutableBufferPointer { v -> Int in
+    guard let scratch = v.baseAddress else { return 0 }
+    return _networkColumnMedians(x, rows: n, columns: d, rowStride: rowStride, network: network, scratch: scratch,
+                                 into: out)
+  }
+}
+
+/// `_networkColumnMedians` with the network of n rows
+/// (`_medianNetwork(n, wanted: [(n − 1)/2, n/2])`) and n vectors of scratch
+/// space given, for callers that go over a matrix in column chunks.
+/// - Complexity: O(d · n log² n / lanes) vector operations.
+@inline(__always)
+func _networkColumnMedians<V: _CompareExchangeVector>(
+  _ x: UnsafePointer<V.Scalar>, rows n: Int, columns d: Int, rowStride: Int, network: [(Int, Int)],
+  scratch v: UnsafeMutablePointer<V>, into out: UnsafeMutablePointer<V.Scalar>
+) -> Int where V.Scalar: BinaryFloatingPoint {
   let lanes = V.scalarCount
   let upper = n / 2, lower = (n - 1) / 2
-  let network = _medianNetwork(n, wanted: [lower, upper])
   let half = V(repeating: 0.5)
-  var values = [V](repeating: V(), count: n)
   var j = 0
-  values.withUnsafeMutableBufferPointer { v in
-    let raw = UnsafeRawPointer(x)
-    let stride = MemoryLayout<V.Scalar>.stride
+  let raw = UnsafeRawPointer(x)
+  let stride = MemoryLayout<V.Scalar>.stride
+  network.withUnsafeBufferPointer { comparators in
     while j + lanes <= d {
       for i in 0..<n { v[i] = raw.loadUnaligned(fromByteOffset: (i * rowStride + j) * stride, as: V.self) }
-      for (a, b) in network {
+      for (a, b) in comparators {
         (v[a], v[b]) = V.compareExchange(v[a], v[b])
       }
       let median = lower == upper ? v[upper] : (v[lower] + v[upper]) * half
