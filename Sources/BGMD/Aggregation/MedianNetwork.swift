@@ -34,13 +34,6 @@ func _medianNetwork(_ n: Int, wanted: Set<Int>) -> [(Int, Int)] {
   return pruned.reversed()
 }
 
-/// Coordinate-wise medians of the first d columns of n rows (row i starts at
-/// x + i·rowStride) of a Float/Double matrix, `lanes` columns at a time: the n vectors of a column group go through the
-/// median network with pointwise min/max, so there is no branch on the data.
-/// Even n: the mean of the two middle values.
-/// - Returns: the number of columns done (a multiple of `lanes`); the caller
-///   finishes the rest.
-/// - Complexity: O(d · n log² n / lanes) vector operations; one pass over x.
 /// Vectors with a branch-free lane-wise compare-exchange (compare, then
 /// blend; the generic `pointwiseMin` is not vectorised).
 protocol _CompareExchangeVector: SIMD where Scalar: BinaryFloatingPoint {
@@ -62,6 +55,13 @@ extension SIMD4: _CompareExchangeVector where Scalar == Double {
   }
 }
 
+/// Coordinate-wise medians of the first d columns of n rows (row i starts at
+/// x + i·rowStride) of a Float/Double matrix, `lanes` columns at a time: the n vectors of a column group go through the
+/// median network with pointwise min/max, so there is no branch on the data.
+/// Even n: the mean of the two middle values.
+/// - Returns: the number of columns done (a multiple of `lanes`); the caller
+///   finishes the rest.
+/// - Complexity: O(d · n log² n / lanes) vector operations; one pass over x.
 @inline(__always)
 func _networkColumnMedians<V: _CompareExchangeVector>(
   _ x: UnsafePointer<V.Scalar>, rows n: Int, columns d: Int, rowStride: Int,
@@ -78,7 +78,9 @@ func _networkColumnMedians<V: _CompareExchangeVector>(
 
 /// `_networkColumnMedians` with the network of n rows
 /// (`_medianNetwork(n, wanted: [(n − 1)/2, n/2])`) and n vectors of scratch
-/// space given, for callers that go over a matrix in column chunks.
+/// space given, for callers that go over a matrix in column chunks. For
+/// n = 32 the same comparators run written out, in registers
+/// (`_middleOfThirtyTwo`).
 /// - Complexity: O(d · n log² n / lanes) vector operations.
 @inline(__always)
 func _networkColumnMedians<V: _CompareExchangeVector>(
@@ -91,6 +93,15 @@ func _networkColumnMedians<V: _CompareExchangeVector>(
   var j = 0
   let raw = UnsafeRawPointer(x)
   let stride = MemoryLayout<V.Scalar>.stride
+  if n == 32 {
+    // The network written out, in registers (same comparators).
+    while j + lanes <= d {
+      let middle = _middleOfThirtyTwo(raw + j * stride, rowStride: rowStride * stride, V.self)
+      UnsafeMutableRawPointer(out + j).storeBytes(of: (middle.lower + middle.upper) * half, as: V.self)
+      j += lanes
+    }
+    return j
+  }
   network.withUnsafeBufferPointer { comparators in
     while j + lanes <= d {
       for i in 0..<n { v[i] = raw.loadUnaligned(fromByteOffset: (i * rowStride + j) * stride, as: V.self) }

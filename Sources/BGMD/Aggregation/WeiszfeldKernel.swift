@@ -288,6 +288,11 @@ struct _WeiszfeldData<E: _StreamedElement> {
                   var start = 0
                   while start < d {
                     let width = min(W, d &- start)
+                    // The weighted sums read the chunk from memory eight rows
+                    // at a time (a pattern the prefetchers follow); the
+                    // median network, which touches all n rows at once, and
+                    // the distances then read it from cache.
+                    _accumulateRows(p, w, count: pp.count, offset: start, mean + start, width)
                     var t = _networkColumnMedians(
                       x + start, rows: n, columns: width, rowStride: d, network: network, scratch: scratch,
                       into: out)
@@ -304,7 +309,6 @@ struct _WeiszfeldData<E: _StreamedElement> {
                       t += 1
                     }
                     for t in 0..<width { z[start &+ t] = Double(m[t]) }
-                    _accumulateRows(p, w, count: pp.count, offset: start, mean + start, width)
                     addSquaredDistances(all, count: n, start: start, width: width, UnsafePointer(z), _Unscaled(),
                                         into: sums)
                     start &+= width
