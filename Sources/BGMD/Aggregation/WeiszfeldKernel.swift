@@ -140,22 +140,31 @@ struct _WeiszfeldData<E: _StreamedElement> {
       nextSquaredDistances: nextSquaredDistances, _Scaled(scale: scale))
   }
 
-  /// `weiszfeldStep` with the scaling given as a type.
-  func weiszfeldStep<S: _EntryScaling>(
-    z: UnsafePointer<Double>, beta: [Double], betaSum: Double, weightedMean: UnsafePointer<Double>,
-    next: UnsafeMutablePointer<Double>, chunk: UnsafeMutablePointer<Double>,
-    nextSquaredDistances: UnsafeMutablePointer<Double>?, _ scaling: S
-  ) -> (rNormSquared: Double, rDotOffset: Double) {
+  /// One pass over the column chunks that every pass of the run shares:
+  /// for each chunk c = [start, start + width), Σᵢ wᵢxᵢ over the rows with
+  /// wᵢ > 0 is added (in row order) to `accumulator(start, width)`, then
+  /// `finish(start, width)` runs (it may read the chunk's entries, now in
+  /// cache, and must fill `point` on the chunk). When `distances` is given,
+  /// distances[i] = Σ_t (point[t] − s·xᵢ[t])² for every row: chunk c − 1's
+  /// distances are computed in the same loop as chunk c's sums
+  /// (`_fusedEightRows`, eight rows with wᵢ > 0 at a time), the rest row by
+  /// row, so each chunk is read once from memory and once from cache.
+  /// - Complexity: O(n·d) plus the work of `finish`; one pass over x.
+  @inline(__always)
+  func chunkedPass<S: _EntryScaling>(
+    weights: [Double], accumulator: (Int, Int) -> UnsafeMutablePointer<Double>,
+    point: UnsafePointer<Double>, distances: UnsafeMutablePointer<Double>?, _ scaling: S,
+    finish: (Int, Int) -> Void
+  ) {
     let W = _weiszfeldChunkColumns
-    let (active, activeBeta) = positiveRows(beta)
+    let (active, activeWeights) = positiveRows(weights)
     let activeCount = active.count
-    // The rows whose distances the fused kernel computes (the active rows
-    // in groups of eight); the others, with their positions in `beta`.
-    let distances = nextSquaredDistances != nil
-    let fusedCount = distances ? activeCount &- activeCount % 8 : 0
+    // The rows whose distances the fused kernel computes (the rows with
+    // wᵢ > 0 in groups of eight); the others, with their positions.
+    let fusedCount = distances == nil ? 0 : activeCount &- activeCount % 8
     var fusedIndex: [Int] = [], otherRows: [UnsafePointer<E>] = [], otherIndex: [Int] = []
-    for i in 0..<n where distances {
-      if beta[i] > 0 && fusedIndex.count < fusedCount {
+    for i in 0..<n where distances != nil {
+      if weights[i] > 0 && fusedIndex.count < fusedCount {
         fusedIndex.append(i)
       } else {
         otherRows.append(row(i))
@@ -164,98 +173,112 @@ struct _WeiszfeldData<E: _StreamedElement> {
     }
     var fusedSums = [Double](repeating: 0, count: fusedCount)
     var otherSums = [Double](repeating: 0, count: otherRows.count)
-    let factor = scale / betaSum
-    let factor4 = SIMD4<Double>(repeating: factor), betaSum4 = SIMD4<Double>(repeating: betaSum)
-    var rNorm4 = SIMD4<Double>(), rDot4 = SIMD4<Double>()
-    var rNormTail = 0.0, rDotTail = 0.0
     active.withUnsafeBufferPointer { ap in
-      activeBeta.withUnsafeBufferPointer { bp in
+      activeWeights.withUnsafeBufferPointer { wp in
         otherRows.withUnsafeBufferPointer { op in
           fusedSums.withUnsafeMutableBufferPointer { fp in
             otherSums.withUnsafeMutableBufferPointer { osp in
-              // activeCount ≥ 1 (betaSum > 0), so these are not nil.
-              guard let rows = ap.baseAddress, let b = bp.baseAddress else { return }
+              let rows = ap.baseAddress, w = wp.baseAddress
               let others = op.baseAddress, fused = fp.baseAddress, otherS = osp.baseAddress
+              // Chunk [from, from + width)'s distances for the rows not done
+              // by the fused kernel (all of them when `unfused`).
+              func remainingDistances(_ from: Int, _ width: Int, unfused: Bool) {
+                if unfused, let rows, let sums = fused {
+                  addSquaredDistances(rows, count: fusedCount, start: from, width: width, point, scaling, into: sums)
+                }
+                if let others, let otherS {
+                  addSquaredDistances(others, count: otherRows.count, start: from, width: width, point, scaling,
+                                      into: otherS)
+                }
+              }
               var previous = -1
               var start = 0
               while start < d {
                 let width = min(W, d &- start)
-                for t in 0..<width { chunk[t] = 0 }
+                let acc = accumulator(start, width)
                 var k = 0
-                if previous >= 0, width == W, let sums = fused {
+                if previous >= 0, width == W, let rows, let w, let sums = fused {
                   // Chunk c's sums fused with chunk c − 1's distances.
                   while k < fusedCount {
-                    _fusedEightRows(rows + k, b + k, offset: previous, chunk, UnsafePointer(next + previous), W,
-                                    scaling, into: sums + k)
+                    _fusedEightRows(rows + k, w + k, offset: previous, acc, point + previous, W, scaling,
+                                    into: sums + k)
                     k &+= 8
                   }
                 }
-                _accumulateRows(rows + k, b + k, count: activeCount &- k, offset: start, chunk, width)
-                if previous >= 0 {
-                  let previousWidth = start &- previous
-                  if k == 0, let sums = fused {
-                    addSquaredDistances(rows, count: fusedCount, start: previous, width: previousWidth,
-                                        UnsafePointer(next), scaling, into: sums)
-                  }
-                  if let others, let otherS {
-                    addSquaredDistances(others, count: otherRows.count, start: previous, width: previousWidth,
-                                        UnsafePointer(next), scaling, into: otherS)
-                  }
+                if let rows, let w {
+                  _accumulateRows(rows + k, w + k, count: activeCount &- k, offset: start, acc, width)
                 }
-                // T̃, R and ⟨R, z − x̄⟩ on the chunk.
-                let rc = UnsafeRawPointer(chunk), rz = UnsafeRawPointer(z + start)
-                let rm = UnsafeRawPointer(weightedMean + start), rn = UnsafeMutableRawPointer(next + start)
-                var t = 0
-                while t &+ 4 <= width {
-                  let tilde = rc.loadUnaligned(fromByteOffset: t &* 8, as: SIMD4<Double>.self) * factor4
-                  let zt = rz.loadUnaligned(fromByteOffset: t &* 8, as: SIMD4<Double>.self)
-                  let mt = rm.loadUnaligned(fromByteOffset: t &* 8, as: SIMD4<Double>.self)
-                  let r = betaSum4 * (tilde - zt)
-                  rNorm4 = rNorm4 + r * r
-                  rDot4 = rDot4 + r * (zt - mt)
-                  // The iterate is kept representable in the element type, so
-                  // the point returned is exactly the point certified.
-                  rn.storeBytes(of: E.rounded4(tilde), toByteOffset: t &* 8, as: SIMD4<Double>.self)
-                  t &+= 4
-                }
-                while t < width {
-                  let j = start &+ t
-                  let tilde = chunk[t] * factor
-                  let r = betaSum * (tilde - z[j])
-                  rNormTail = rNormTail + r * r
-                  rDotTail = rDotTail + r * (z[j] - weightedMean[j])
-                  next[j] = Double(E(tilde))
-                  t &+= 1
-                }
+                if previous >= 0 { remainingDistances(previous, start &- previous, unfused: k == 0) }
+                finish(start, width)
                 previous = start
                 start &+= width
               }
-              if previous >= 0 {
-                let previousWidth = d &- previous
-                if let sums = fused {
-                  addSquaredDistances(rows, count: fusedCount, start: previous, width: previousWidth,
-                                      UnsafePointer(next), scaling, into: sums)
-                }
-                if let others, let otherS {
-                  addSquaredDistances(others, count: otherRows.count, start: previous, width: previousWidth,
-                                      UnsafePointer(next), scaling, into: otherS)
-                }
-              }
+              if previous >= 0 { remainingDistances(previous, d &- previous, unfused: true) }
             }
           }
         }
       }
     }
-    if let rn = nextSquaredDistances {
-      for (k, i) in fusedIndex.enumerated() { rn[i] = fusedSums[k] }
-      for (k, i) in otherIndex.enumerated() { rn[i] = otherSums[k] }
+    if let distances {
+      for (k, i) in fusedIndex.enumerated() { distances[i] = fusedSums[k] }
+      for (k, i) in otherIndex.enumerated() { distances[i] = otherSums[k] }
+    }
+  }
+
+  /// `weiszfeldStep` with the scaling given as a type.
+  func weiszfeldStep<S: _EntryScaling>(
+    z: UnsafePointer<Double>, beta: [Double], betaSum: Double, weightedMean: UnsafePointer<Double>,
+    next: UnsafeMutablePointer<Double>, chunk: UnsafeMutablePointer<Double>,
+    nextSquaredDistances: UnsafeMutablePointer<Double>?, _ scaling: S
+  ) -> (rNormSquared: Double, rDotOffset: Double) {
+    let factor = scale / betaSum
+    let factor4 = SIMD4<Double>(repeating: factor), betaSum4 = SIMD4<Double>(repeating: betaSum)
+    var rNorm4 = SIMD4<Double>(), rDot4 = SIMD4<Double>()
+    var rNormTail = 0.0, rDotTail = 0.0
+    chunkedPass(
+      weights: beta,
+      accumulator: { _, width in
+        for t in 0..<width { chunk[t] = 0 }
+        return chunk
+      },
+      point: UnsafePointer(next), distances: nextSquaredDistances, scaling
+    ) { start, width in
+      // T̃, R and ⟨R, z − x̄⟩ on the chunk.
+      let rc = UnsafeRawPointer(chunk), rz = UnsafeRawPointer(z + start)
+      let rm = UnsafeRawPointer(weightedMean + start), rn = UnsafeMutableRawPointer(next + start)
+      var t = 0
+      while t &+ 4 <= width {
+        let tilde = rc.loadUnaligned(fromByteOffset: t &* 8, as: SIMD4<Double>.self) * factor4
+        let zt = rz.loadUnaligned(fromByteOffset: t &* 8, as: SIMD4<Double>.self)
+        let mt = rm.loadUnaligned(fromByteOffset: t &* 8, as: SIMD4<Double>.self)
+        let r = betaSum4 * (tilde - zt)
+        rNorm4 = rNorm4 + r * r
+        rDot4 = rDot4 + r * (zt - mt)
+        // The iterate is kept representable in the element type, so the
+        // point returned is exactly the point certified.
+        rn.storeBytes(of: E.rounded4(tilde), toByteOffset: t &* 8, as: SIMD4<Double>.self)
+        t &+= 4
+      }
+      while t < width {
+        let j = start &+ t
+        let tilde = chunk[t] * factor
+        let r = betaSum * (tilde - z[j])
+        rNormTail = rNormTail + r * r
+        rDotTail = rDotTail + r * (z[j] - weightedMean[j])
+        next[j] = Double(E(tilde))
+        t &+= 1
+      }
     }
     return (_laneSum(rNorm4) + rNormTail, _laneSum(rDot4) + rDotTail)
   }
 
   /// The start of the iteration in one pass over column chunks (each chunk
   /// read once from memory, then from cache): z = the coordinate median,
-  /// `mean` = Σ wᵢxᵢ / Σ wᵢ, and rSquared[i] = ‖z − xᵢ‖².
+  /// `mean` = Σ wᵢxᵢ / Σ wᵢ, and rSquared[i] = ‖z − xᵢ‖². Per chunk, the
+  /// weighted sums read it from memory eight rows at a time (a pattern the
+  /// prefetchers follow), fused with the previous chunk's distances; the
+  /// median network, which touches all n rows at once, then reads it from
+  /// cache.
   /// - Precondition: `scale == 1`.
   /// - Complexity: O(n·d) for the sums and distances, O(d·n log² n / w)
   ///   vector operations for the median network (w lanes); one pass over x.
@@ -269,52 +292,33 @@ struct _WeiszfeldData<E: _StreamedElement> {
     var medians = [E](repeating: 0, count: W)
     var column = [E](repeating: 0, count: n)
     var values = [E.MedianVector](repeating: E.MedianVector(), count: n)
-    let (positive, positiveWeights) = positiveRows(weights)
-    let rows = (0..<n).map { row($0) }
-    for i in 0..<n { rSquared[i] = 0 }
     for j in 0..<d { mean[j] = 0 }
     let two: E = 2
     medians.withUnsafeMutableBufferPointer { m in
       column.withUnsafeMutableBufferPointer { c in
         values.withUnsafeMutableBufferPointer { v in
-          positive.withUnsafeBufferPointer { pp in
-            positiveWeights.withUnsafeBufferPointer { wp in
-              rows.withUnsafeBufferPointer { rp in
-                rSquared.withUnsafeMutableBufferPointer { sp in
-                  // n ≥ 1 and the total weight is positive, so none is nil.
-                  guard let out = m.baseAddress, let scratch = v.baseAddress, let all = rp.baseAddress,
-                    let sums = sp.baseAddress, let p = pp.baseAddress, let w = wp.baseAddress
-                  else { return }
-                  var start = 0
-                  while start < d {
-                    let width = min(W, d &- start)
-                    // The weighted sums read the chunk from memory eight rows
-                    // at a time (a pattern the prefetchers follow); the
-                    // median network, which touches all n rows at once, and
-                    // the distances then read it from cache.
-                    _accumulateRows(p, w, count: pp.count, offset: start, mean + start, width)
-                    var t = _networkColumnMedians(
-                      x + start, rows: n, columns: width, rowStride: d, network: network, scratch: scratch,
-                      into: out)
-                    while t < width {
-                      for i in 0..<n { c[i] = x[i &* d &+ start &+ t] }
-                      let upper = _selectInPlace(c, n / 2)
-                      if n % 2 == 1 {
-                        m[t] = upper
-                      } else {
-                        var lower = c[0]
-                        for s in 1..<(n / 2) where c[s] > lower { lower = c[s] }
-                        m[t] = (lower + upper) / two
-                      }
-                      t += 1
-                    }
-                    for t in 0..<width { z[start &+ t] = Double(m[t]) }
-                    addSquaredDistances(all, count: n, start: start, width: width, UnsafePointer(z), _Unscaled(),
-                                        into: sums)
-                    start &+= width
-                  }
+          rSquared.withUnsafeMutableBufferPointer { sp in
+            // n ≥ 1, so none is nil.
+            guard let out = m.baseAddress, let scratch = v.baseAddress, let sums = sp.baseAddress else { return }
+            chunkedPass(
+              weights: weights, accumulator: { start, _ in mean + start }, point: UnsafePointer(z),
+              distances: sums, _Unscaled()
+            ) { start, width in
+              var t = _networkColumnMedians(
+                x + start, rows: n, columns: width, rowStride: d, network: network, scratch: scratch, into: out)
+              while t < width {
+                for i in 0..<n { c[i] = x[i &* d &+ start &+ t] }
+                let upper = _selectInPlace(c, n / 2)
+                if n % 2 == 1 {
+                  out[t] = upper
+                } else {
+                  var lower = c[0]
+                  for s in 1..<(n / 2) where c[s] > lower { lower = c[s] }
+                  out[t] = (lower + upper) / two
                 }
+                t += 1
               }
+              for t in 0..<width { z[start &+ t] = Double(out[t]) }
             }
           }
         }
