@@ -201,4 +201,24 @@ import Testing
       }
     }
   }
+
+  @Test func scanInTheStartPassGivesTheGeneralPathsResult() throws {
+    // Finite rows take the path with the row scan folded into the start
+    // pass; adding a row with one non-finite entry (in the first chunk or a
+    // later one) sends the same rows through the general path (scan pass,
+    // row excluded). Both must give the same bits.
+    var rng = Xoshiro256(seed: 25)
+    let n = 9, d = 2 * _weiszfeldChunkColumns + 5
+    let values = (0..<(n * d)).map { _ in Float(rng.standardNormal()) }
+    let fast = try geometricMedian(try Matrix(rows: n, columns: d, storage: values))
+    for (column, bad) in [(3, Float.nan), (_weiszfeldChunkColumns + 7, Float.infinity)] {
+      var extra = (0..<d).map { _ in Float(rng.standardNormal()) }
+      extra[column] = bad
+      let general = try geometricMedian(try Matrix(rows: n + 1, columns: d, storage: values + extra))
+      #expect(general.excludedRows == [n])
+      #expect(fast.excludedRows.isEmpty)
+      #expect(general.point == fast.point)
+      #expect(general.certificate == fast.certificate)
+    }
+  }
 }

@@ -144,7 +144,8 @@ struct _WeiszfeldData<E: _StreamedElement> {
   /// for each chunk c = [start, start + width), Σᵢ wᵢxᵢ over the rows with
   /// wᵢ > 0 is added (in row order) to `accumulator(start, width)`, then
   /// `finish(start, width)` runs (it may read the chunk's entries, now in
-  /// cache, and must fill `point` on the chunk). When `distances` is given,
+  /// cache, and must fill `point` on the chunk; returning false stops the
+  /// pass there, leaving the distances incomplete). When `distances` is given,
   /// distances[i] = Σ_t (point[t] − s·xᵢ[t])² for every row: chunk c − 1's
   /// distances are computed in the same loop as chunk c's sums
   /// (`_fusedEightRows`, eight rows with wᵢ > 0 at a time), the rest row by
@@ -154,7 +155,7 @@ struct _WeiszfeldData<E: _StreamedElement> {
   func chunkedPass<S: _EntryScaling>(
     weights: [Double], accumulator: (Int, Int) -> UnsafeMutablePointer<Double>,
     point: UnsafePointer<Double>, distances: UnsafeMutablePointer<Double>?, _ scaling: S,
-    finish: (Int, Int) -> Void
+    finish: (Int, Int) -> Bool
   ) {
     let W = _weiszfeldChunkColumns
     let (active, activeWeights) = positiveRows(weights)
@@ -209,7 +210,7 @@ struct _WeiszfeldData<E: _StreamedElement> {
                   _accumulateRows(rows + k, w + k, count: activeCount &- k, offset: start, acc, width)
                 }
                 if previous >= 0 { remainingDistances(previous, start &- previous, unfused: k == 0) }
-                finish(start, width)
+                if !finish(start, width) { return }
                 previous = start
                 start &+= width
               }
@@ -268,13 +269,19 @@ struct _WeiszfeldData<E: _StreamedElement> {
         next[j] = Double(E(tilde))
         t &+= 1
       }
+      return true
     }
     return (_laneSum(rNorm4) + rNormTail, _laneSum(rDot4) + rDotTail)
   }
 
   /// The start of the iteration in one pass over column chunks (each chunk
   /// read once from memory, then from cache): z = the coordinate median,
-  /// `mean` = Σ wᵢxᵢ / Σ wᵢ, and rSquared[i] = ‖z − xᵢ‖². Per chunk, the
+  /// `mean` = Σ wᵢxᵢ / Σ wᵢ, and rSquared[i] = ‖z − xᵢ‖²; when `scan` is
+  /// given, the rows' largest magnitudes and finiteness are merged into it
+  /// from the same cached chunks, and the pass stops (returning false, its
+  /// outputs incomplete) at the first chunk with a non-finite entry or a
+  /// magnitude above 2⁴⁰⁰, which the scaled general path must handle (see
+  /// `_solveWithFusedScan`). Per chunk, the
   /// weighted sums read it from memory eight rows at a time (a pattern the
   /// prefetchers follow), fused with the previous chunk's distances; the
   /// median network, which touches all n rows at once, then reads it from
@@ -282,10 +289,11 @@ struct _WeiszfeldData<E: _StreamedElement> {
   /// - Precondition: `scale == 1`.
   /// - Complexity: O(n·d) for the sums and distances, O(d·n log² n / w)
   ///   vector operations for the median network (w lanes); one pass over x.
+  @discardableResult
   func startPass(
     weights: [Double], z: UnsafeMutablePointer<Double>, mean: UnsafeMutablePointer<Double>,
-    rSquared: inout [Double]
-  ) {
+    rSquared: inout [Double], scan: UnsafeMutablePointer<_RowScan<E>>? = nil
+  ) -> Bool {
     let W = _weiszfeldChunkColumns
     let total = weights.reduce(0, +)
     let network = _medianNetwork(n, wanted: [(n - 1) / 2, n / 2])
@@ -294,6 +302,7 @@ struct _WeiszfeldData<E: _StreamedElement> {
     var values = [E.MedianVector](repeating: E.MedianVector(), count: n)
     for j in 0..<d { mean[j] = 0 }
     let two: E = 2
+    var completed = true
     medians.withUnsafeMutableBufferPointer { m in
       column.withUnsafeMutableBufferPointer { c in
         values.withUnsafeMutableBufferPointer { v in
@@ -304,6 +313,13 @@ struct _WeiszfeldData<E: _StreamedElement> {
               weights: weights, accumulator: { start, _ in mean + start }, point: UnsafePointer(z),
               distances: sums, _Unscaled()
             ) { start, width in
+              if let scan {
+                scan.pointee.add(x, rows: n, stride: d, start: start, width: width)
+                for i in 0..<n where !(scan.pointee.isFinite(i) && scan.pointee.largest(i) <= 0x1p400) {
+                  completed = false
+                  return false
+                }
+              }
               var t = _networkColumnMedians(
                 x + start, rows: n, columns: width, rowStride: d, network: network, scratch: scratch, into: out)
               while t < width {
@@ -319,13 +335,16 @@ struct _WeiszfeldData<E: _StreamedElement> {
                 t += 1
               }
               for t in 0..<width { z[start &+ t] = Double(out[t]) }
+              return true
             }
           }
         }
       }
     }
+    if !completed { return false }
     let factor = 1 / total
     for j in 0..<d { mean[j] *= factor }
+    return true
   }
 
   /// The weighted mean Σ wᵢ xᵢ / Σ wᵢ in scaled units.
@@ -351,48 +370,113 @@ struct _WeiszfeldData<E: _StreamedElement> {
 }
 
 /// For each row: whether every entry is finite, and its largest magnitude.
-/// One vectorised pass (x·0 is NaN exactly when x is NaN or ±∞).
+/// One vectorised pass.
+/// - Complexity: O(rows · columns).
 func _scanRows<E: _StreamedElement>(_ x: UnsafePointer<E>, rows: Int, columns: Int)
   -> (finite: [Bool], largest: [Double])
 {
-  if E.self == Float.self {
-    return _scanRowsVector(
-      UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), rows: rows, columns: columns, SIMD8<Float>.self)
-  }
-  return _scanRowsVector(
-    UnsafeRawPointer(x).assumingMemoryBound(to: Double.self), rows: rows, columns: columns, SIMD4<Double>.self)
+  var scan = _RowScan<E>(rows: rows)
+  scan.add(x, rows: rows, stride: columns, start: 0, width: columns)
+  return (scan.finite, scan.largest)
 }
 
-@inline(__always)
-func _scanRowsVector<V: _CompareExchangeVector>(
-  _ x: UnsafePointer<V.Scalar>, rows: Int, columns: Int, _ vectorType: V.Type
-) -> (finite: [Bool], largest: [Double]) {
-  var finite = [Bool](repeating: true, count: rows)
-  var largest = [Double](repeating: 0, count: rows)
-  let lanes = V.scalarCount
-  let stride = MemoryLayout<V.Scalar>.stride
-  for i in 0..<rows {
-    let row = x + i &* columns
-    let raw = UnsafeRawPointer(row)
-    var m = V(), probe = V()
-    var j = 0
-    while j &+ lanes <= columns {
-      let v = raw.loadUnaligned(fromByteOffset: j &* stride, as: V.self)
-      m = V.compareExchange(m, v).1
-      m = V.compareExchange(m, -v).1
-      probe += v * V()
-      j &+= lanes
-    }
-    var top = m.max()
-    var check = probe.sum()
-    while j < columns {
-      let v = row[j]
-      top = Swift.max(top, Swift.abs(v))
-      check += v * 0
-      j &+= 1
-    }
-    finite[i] = check == 0
-    largest[i] = Double(top)
+/// Per row, over the columns seen so far: whether every entry is finite, and
+/// the largest magnitude. Columns can be added chunk by chunk.
+///
+/// The magnitudes are compared as integers: for x ≥ 0 the bit pattern of x
+/// is increasing in x, and NaN patterns lie above that of +∞, so the largest
+/// pattern of |x| (sign bit cleared) over a row is the pattern of its
+/// largest magnitude, and lies above that of the largest finite value
+/// exactly when the row has a NaN or ±∞: two integer operations per vector.
+/// (E is Float or Double, the two conforming types.)
+struct _RowScan<E: _StreamedElement> {
+  /// Per row, the largest |x| bit pattern so far.
+  private var top: [UInt64]
+
+  init(rows: Int) {
+    top = [UInt64](repeating: 0, count: rows)
   }
-  return (finite, largest)
+
+  private static var largestFinitePattern: UInt64 {
+    E.self == Float.self
+      ? UInt64(Float.greatestFiniteMagnitude.bitPattern) : Double.greatestFiniteMagnitude.bitPattern
+  }
+
+  /// Whether row i's entries seen so far are all finite.
+  func isFinite(_ i: Int) -> Bool { top[i] <= Self.largestFinitePattern }
+
+  /// Row i's largest magnitude so far (meaningful when the row is finite).
+  func largest(_ i: Int) -> Double {
+    E.self == Float.self
+      ? Double(Float(bitPattern: UInt32(truncatingIfNeeded: top[i]))) : Double(bitPattern: top[i])
+  }
+
+  /// Whether each row's entries seen so far are all finite.
+  var finite: [Bool] { top.indices.map { isFinite($0) } }
+
+  /// The largest magnitude of each row so far.
+  var largest: [Double] { top.indices.map { largest($0) } }
+
+  /// Merges columns [start, start + width) of the rows (row i starts at
+  /// x + i·stride).
+  /// - Complexity: O(rows · width), vectorised.
+  mutating func add(_ x: UnsafePointer<E>, rows: Int, stride: Int, start: Int, width: Int) {
+    for i in 0..<rows {
+      let row = UnsafeRawPointer(x + (i &* stride &+ start))
+      let pattern: UInt64
+      if E.self == Float.self {
+        pattern = UInt64(_largestPattern(row.assumingMemoryBound(to: UInt32.self), width))
+      } else {
+        pattern = _largestPattern(row.assumingMemoryBound(to: UInt64.self), width)
+      }
+      top[i] = Swift.max(top[i], pattern)
+    }
+  }
+}
+
+/// The largest of pattern & 0x7fff_ffff (|x| of a Float) over `count`
+/// patterns. (Concrete types: in a generic function the lane comparisons
+/// would not be vectorised.)
+/// - Complexity: O(count).
+@inline(__always)
+func _largestPattern(_ row: UnsafePointer<UInt32>, _ count: Int) -> UInt32 {
+  let raw = UnsafeRawPointer(row)
+  let mask = SIMD8<UInt32>(repeating: 0x7fff_ffff)
+  var m = SIMD8<UInt32>()
+  var j = 0
+  while j &+ 8 <= count {
+    let v = raw.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<UInt32>.self) & mask
+    m = m.replacing(with: v, where: m .< v)
+    j &+= 8
+  }
+  var top: UInt32 = 0
+  for lane in 0..<8 { top = Swift.max(top, m[lane]) }
+  while j < count {
+    top = Swift.max(top, row[j] & 0x7fff_ffff)
+    j &+= 1
+  }
+  return top
+}
+
+/// The largest of pattern & 0x7fff_ffff_ffff_ffff (|x| of a Double) over
+/// `count` patterns.
+/// - Complexity: O(count).
+@inline(__always)
+func _largestPattern(_ row: UnsafePointer<UInt64>, _ count: Int) -> UInt64 {
+  let raw = UnsafeRawPointer(row)
+  let mask = SIMD4<UInt64>(repeating: 0x7fff_ffff_ffff_ffff)
+  var m = SIMD4<UInt64>()
+  var j = 0
+  while j &+ 4 <= count {
+    let v = raw.loadUnaligned(fromByteOffset: j &* 8, as: SIMD4<UInt64>.self) & mask
+    m = m.replacing(with: v, where: m .< v)
+    j &+= 4
+  }
+  var top: UInt64 = 0
+  for lane in 0..<4 { top = Swift.max(top, m[lane]) }
+  while j < count {
+    top = Swift.max(top, row[j] & 0x7fff_ffff_ffff_ffff)
+    j &+= 1
+  }
+  return top
 }
