@@ -193,14 +193,24 @@ struct _WeiszfeldData<E: _StreamedElement> {
                 }
               }
               var previous = -1
+              var touched: UInt32 = 0
+              defer { _keepTouched(touched) }
               var start = 0
               while start < d {
                 let width = min(W, d &- start)
                 let acc = accumulator(start, width)
                 var k = 0
                 if previous >= 0, width == W, let rows, let w, let sums = fused {
-                  // Chunk c's sums fused with chunk c − 1's distances.
+                  // Chunk c's sums fused with chunk c − 1's distances; the
+                  // pages of the next group (or of the next chunk's first
+                  // group) are touched while this one computes.
+                  if previous == 0 && fusedCount > 0 { touched ^= _touchPages(rows, offset: start, W) }
                   while k < fusedCount {
+                    if k &+ 8 < fusedCount {
+                      touched ^= _touchPages(rows + (k &+ 8), offset: start, W)
+                    } else if start &+ 2 &* W <= d {
+                      touched ^= _touchPages(rows, offset: start &+ W, W)
+                    }
                     _fusedEightRows(rows + k, w + k, offset: previous, acc, point + previous, W, scaling,
                                     into: sums + k)
                     k &+= 8
