@@ -101,8 +101,9 @@ func _solveWithFusedScan<E: Scalar & _StreamedElement>(
     }
     let largest = scan.largest.max() ?? 0
     guard completed, scan.finite.allSatisfy({ $0 }), largest >= 0x1p-400, largest <= 0x1p400 else { return nil }
-    return _weiszfeld(data, weights: weights, start: .computed(z: z, mean: mean, rSquared: rSquared),
-                      options: options, coincidence: 1e-12 * largest)
+    return _weiszfeld(
+      data, weights: weights, start: .computed(z: consume z, mean: consume mean, rSquared: consume rSquared),
+      options: options, coincidence: 1e-12 * largest)
   }
 }
 
@@ -148,13 +149,15 @@ func _relativeGap(_ objective: Double, _ lowerBound: Double) -> Double {
 @_specialize(where E == Float)
 @_specialize(where E == Double)
 func _weiszfeld<E: _StreamedElement>(
-  _ data: _WeiszfeldData<E>, weights: [Double], start: _WeiszfeldStart, options: GeometricMedianOptions,
+  _ data: _WeiszfeldData<E>, weights: [Double], start: consuming _WeiszfeldStart, options: GeometricMedianOptions,
   coincidence: Double
 ) -> _WeiszfeldRun {
   let n = data.n, d = data.d
   let totalWeight = weights.reduce(0, +)
   var z: [Double], mean: [Double], rSquared: [Double]
-  switch start {
+  // The start's arrays are taken over, not shared: the loop writes into z's
+  // storage (after a swap), which would otherwise be copied first.
+  switch consume start {
   case .coordinateMedian:
     z = [Double](repeating: 0, count: d)
     mean = [Double](repeating: 0, count: d)
