@@ -64,48 +64,52 @@ struct _RowScan<E: _StreamedElement> {
 }
 
 /// The largest of pattern & 0x7fff_ffff (|x| of a Float) over `count`
-/// patterns. (Concrete types: in a generic function the lane comparisons
-/// would not be vectorised.)
+/// patterns. The masked patterns are below 2³¹, so they are compared as
+/// signed integers (a vector max in AVX2; unsigned 64-bit ones are not).
+/// Concrete types: in a generic function the lane comparisons would not be
+/// vectorised.
 /// - Complexity: O(count).
 @inline(__always)
 func _largestPattern(_ row: UnsafePointer<UInt32>, _ count: Int) -> UInt32 {
   let raw = UnsafeRawPointer(row)
-  let mask = SIMD8<UInt32>(repeating: 0x7fff_ffff)
-  var m = SIMD8<UInt32>()
+  let mask = SIMD8<Int32>(repeating: 0x7fff_ffff)
+  var m = SIMD8<Int32>()
   var j = 0
   while j &+ 8 <= count {
-    let v = raw.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<UInt32>.self) & mask
+    let v = raw.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Int32>.self) & mask
     m = m.replacing(with: v, where: m .< v)
     j &+= 8
   }
-  var top: UInt32 = 0
+  var top: Int32 = 0
   for lane in 0..<8 { top = Swift.max(top, m[lane]) }
+  var result = UInt32(top)
   while j < count {
-    top = Swift.max(top, row[j] & 0x7fff_ffff)
+    result = Swift.max(result, row[j] & 0x7fff_ffff)
     j &+= 1
   }
-  return top
+  return result
 }
 
 /// The largest of pattern & 0x7fff_ffff_ffff_ffff (|x| of a Double) over
-/// `count` patterns.
+/// `count` patterns (compared as signed integers, as for Float).
 /// - Complexity: O(count).
 @inline(__always)
 func _largestPattern(_ row: UnsafePointer<UInt64>, _ count: Int) -> UInt64 {
   let raw = UnsafeRawPointer(row)
-  let mask = SIMD4<UInt64>(repeating: 0x7fff_ffff_ffff_ffff)
-  var m = SIMD4<UInt64>()
+  let mask = SIMD4<Int64>(repeating: 0x7fff_ffff_ffff_ffff)
+  var m = SIMD4<Int64>()
   var j = 0
   while j &+ 4 <= count {
-    let v = raw.loadUnaligned(fromByteOffset: j &* 8, as: SIMD4<UInt64>.self) & mask
+    let v = raw.loadUnaligned(fromByteOffset: j &* 8, as: SIMD4<Int64>.self) & mask
     m = m.replacing(with: v, where: m .< v)
     j &+= 4
   }
-  var top: UInt64 = 0
+  var top: Int64 = 0
   for lane in 0..<4 { top = Swift.max(top, m[lane]) }
+  var result = UInt64(top)
   while j < count {
-    top = Swift.max(top, row[j] & 0x7fff_ffff_ffff_ffff)
+    result = Swift.max(result, row[j] & 0x7fff_ffff_ffff_ffff)
     j &+= 1
   }
-  return top
+  return result
 }
