@@ -126,6 +126,25 @@ import Testing
       }
     }
   }
+
+  @Test mutating func coordinateMedianOfThirtyTwoRowsWithTies() throws {
+    // 32 rows take the network written out in registers
+    // (`_middleOfThirtyTwo`); many ties and signed zeros, several vector
+    // groups and a tail.
+    let n = 32, d = 1003
+    let values = (0..<(n * d)).map { _ -> Double in
+      let k = rng.uniformInt(below: 6)
+      return k == 5 ? -0.0 : Double(k) - 2
+    }
+    let doubles = try Matrix(rows: n, columns: d, storage: values)
+    let floats = try Matrix(rows: n, columns: d, storage: values.map { Float($0) })
+    let medianD = coordinateMedian(doubles), medianF = coordinateMedian(floats)
+    for j in 0..<d {
+      let column = doubles.column(j).sorted()
+      #expect(medianD[j] == (column[15] + column[16]) / 2, "column \(j)")
+      #expect(medianF[j] == Float((column[15] + column[16]) / 2), "column \(j) (Float)")
+    }
+  }
 }
 
 @Suite struct MatrixShapeTests {

@@ -82,8 +82,9 @@ public struct GeometricMedianSolution<Element: Scalar>: Sendable {
 /// - Complexity: O(b·d) per iteration: one pass over the matrix (computing
 ///   T̃, the certificate terms and the next distances chunk by chunk, so
 ///   each chunk is read once from memory); two when an iterate sits on a data
-///   point. Plus the start: O(b·d) for the scan and the coordinate median.
-///   Memory O(d).
+///   point. Plus the start: O(b·d) for the scan, the coordinate median, the
+///   weighted mean and the first distances, in one pass when every entry is
+///   finite and needs no scaling (otherwise a scan pass first). Memory O(d).
 public func geometricMedian<T: Scalar & Real & BinaryFloatingPoint>(
   _ x: Matrix<T>, weights: [Double]? = nil, options: GeometricMedianOptions = GeometricMedianOptions()
 ) throws -> GeometricMedianSolution<T> {

@@ -8,6 +8,9 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
 ) throws -> GeometricMedianSolution<E> {
   let rule = "geometric-median"
   let d = x.columns
+  if let run = _solveWithFusedScan(x, weights: weights, options: options) {
+    return GeometricMedianSolution(point: run.z.map { E($0) }, certificate: run.certificate, excludedRows: [])
+  }
   let scan = x.storage.withUnsafeBufferPointer { p -> (finite: [Bool], largest: [Double]) in
     guard let base = p.baseAddress else {
       return ([Bool](repeating: true, count: x.rows), [Double](repeating: 0, count: x.rows))
@@ -50,7 +53,8 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   let scale = largest > 0x1p400 || largest < 0x1p-400 ? Double(sign: .plus, exponent: -largest.exponent, significand: 1) : 1
   // With scale 1 the start (coordinate median), the weighted mean and the
   // first distances come from one fused pass inside the loop.
-  let start: [Double]? = scale == 1 ? nil : coordinateMedian(kept).map { Double($0) * scale }
+  let start: _WeiszfeldStart =
+    scale == 1 ? .coordinateMedian : .point(coordinateMedian(kept).map { Double($0) * scale })
   let outcome = kept.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
     // d > 0 and kept.rows > 0, so the storage is not empty.
     guard let base = p.baseAddress else { return nil }
@@ -67,6 +71,55 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
     point: run.z.map { E($0 * unscale) }, certificate: certificate, excludedRows: excluded)
 }
 
+/// The common case in one pass less: every entry finite and the largest
+/// magnitude inside [2⁻⁴⁰⁰, 2⁴⁰⁰] (so no scaling; always so for nonzero
+/// finite Float rows). The row scan (finiteness, largest magnitude) runs
+/// inside the fused start pass on the chunks it has in cache instead of as a
+/// pass of its own; if the scan finds a non-finite entry or a magnitude that
+/// needs scaling (the pass stops at the first such chunk) or all entries are
+/// zero, the start is discarded and nil returned, and the caller takes the
+/// general path. Otherwise the run is the one the general path would make:
+/// same start pass, same loop.
+/// - Complexity: that of the solve; one pass over x for the start.
+func _solveWithFusedScan<E: Scalar & _StreamedElement>(
+  _ x: Matrix<E>, weights: [Double], options: GeometricMedianOptions
+) -> _WeiszfeldRun? {
+  let n = x.rows, d = x.columns
+  let totalWeight = weights.reduce(0, +)
+  guard n > 0, d > 0, totalWeight > 0, totalWeight.isFinite else { return nil }
+  return x.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
+    guard let base = p.baseAddress else { return nil }
+    let data = _WeiszfeldData(x: base, n: n, d: d, scale: 1)
+    var scan = _RowScan<E>(rows: n)
+    var z = [Double](repeating: 0, count: d), mean = [Double](repeating: 0, count: d)
+    var rSquared = [Double](repeating: 0, count: n)
+    let completed = z.withUnsafeMutableBufferPointer { zp in
+      mean.withUnsafeMutableBufferPointer { mp in
+        data.startPass(weights: weights, z: zp.baseAddress.unsafelyUnwrapped, mean: mp.baseAddress.unsafelyUnwrapped,
+                       rSquared: &rSquared, scan: &scan)
+      }
+    }
+    let largest = scan.largest.max() ?? 0
+    guard completed, scan.finite.allSatisfy({ $0 }), largest >= 0x1p-400, largest <= 0x1p400 else { return nil }
+    return _weiszfeld(
+      data, weights: weights, start: .computed(z: consume z, mean: consume mean, rSquared: consume rSquared),
+      options: options, coincidence: 1e-12 * largest)
+  }
+}
+
+/// Where the loop starts (scaled units).
+enum _WeiszfeldStart {
+  /// The coordinate median, with the weighted mean and the first distances,
+  /// from the fused start pass. Scale 1 only.
+  case coordinateMedian
+  /// A given point; the weighted mean and the distances get passes of their
+  /// own.
+  case point([Double])
+  /// The start pass already run: the point, the weighted mean and the
+  /// squared distances.
+  case computed(z: [Double], mean: [Double], rSquared: [Double])
+}
+
 /// The outcome of the loop, in scaled units.
 struct _WeiszfeldRun {
   var z: [Double]
@@ -75,6 +128,12 @@ struct _WeiszfeldRun {
   var epsilon: Double
   var iterations: Int
   var converged: Bool
+
+  /// The certificate in the units of the rows (scale 1).
+  var certificate: GeometricMedianCertificate {
+    GeometricMedianCertificate(
+      objective: objective, lowerBound: lowerBound, epsilon: epsilon, iterations: iterations, converged: converged)
+  }
 }
 
 /// (g − L)/L, 0 when g = 0, +∞ when L ≤ 0 < g.
@@ -90,29 +149,40 @@ func _relativeGap(_ objective: Double, _ lowerBound: Double) -> Double {
 @_specialize(where E == Float)
 @_specialize(where E == Double)
 func _weiszfeld<E: _StreamedElement>(
-  _ data: _WeiszfeldData<E>, weights: [Double], start: [Double]?, options: GeometricMedianOptions,
+  _ data: _WeiszfeldData<E>, weights: [Double], start: consuming _WeiszfeldStart, options: GeometricMedianOptions,
   coincidence: Double
 ) -> _WeiszfeldRun {
   let n = data.n, d = data.d
   let totalWeight = weights.reduce(0, +)
-  var z = start ?? [Double](repeating: 0, count: d)
-  var next = [Double](repeating: 0, count: d)
-  var mean = [Double](repeating: 0, count: d)
-  var chunk = [Double](repeating: 0, count: _chunkColumns)
-  var rSquared = [Double](repeating: 0, count: n)
-  var nextSquared = [Double](repeating: 0, count: n)
-  var beta = [Double](repeating: 0, count: n)
-  if start == nil {
+  var z: [Double], mean: [Double], rSquared: [Double]
+  // The start's arrays are taken over, not shared: the loop writes into z's
+  // storage (after a swap), which would otherwise be copied first.
+  switch consume start {
+  case .coordinateMedian:
+    z = [Double](repeating: 0, count: d)
+    mean = [Double](repeating: 0, count: d)
+    rSquared = [Double](repeating: 0, count: n)
     z.withUnsafeMutableBufferPointer { zp in
       mean.withUnsafeMutableBufferPointer { mp in
         data.startPass(weights: weights, z: zp.baseAddress.unsafelyUnwrapped, mean: mp.baseAddress.unsafelyUnwrapped,
                        rSquared: &rSquared)
       }
     }
-  } else {
+  case .point(let point):
+    z = point
+    mean = [Double](repeating: 0, count: d)
+    rSquared = [Double](repeating: 0, count: n)
     mean.withUnsafeMutableBufferPointer { data.weightedMean(weights, into: $0.baseAddress.unsafelyUnwrapped) }
     z.withUnsafeBufferPointer { data.squaredDistances(to: $0.baseAddress.unsafelyUnwrapped, into: &rSquared) }
+  case .computed(let point, let weightedMean, let distances):
+    z = point
+    mean = weightedMean
+    rSquared = distances
   }
+  var next = [Double](repeating: 0, count: d)
+  var chunk = [Double](repeating: 0, count: _weiszfeldChunkColumns)
+  var nextSquared = [Double](repeating: 0, count: n)
+  var beta = [Double](repeating: 0, count: n)
   var bestLower = -Double.infinity
   var iterations = 0
   while true {

@@ -34,13 +34,6 @@ func _medianNetwork(_ n: Int, wanted: Set<Int>) -> [(Int, Int)] {
   return pruned.reversed()
 }
 
-/// Coordinate-wise medians of the first d columns of n rows (row i starts at
-/// x + i·rowStride) of a Float/Double matrix, `lanes` columns at a time: the n vectors of a column group go through the
-/// median network with pointwise min/max, so there is no branch on the data.
-/// Even n: the mean of the two middle values.
-/// - Returns: the number of columns done (a multiple of `lanes`); the caller
-///   finishes the rest.
-/// - Complexity: O(d · n log² n / lanes) vector operations; one pass over x.
 /// Vectors with a branch-free lane-wise compare-exchange (compare, then
 /// blend; the generic `pointwiseMin` is not vectorised).
 protocol _CompareExchangeVector: SIMD where Scalar: BinaryFloatingPoint {
@@ -62,23 +55,57 @@ extension SIMD4: _CompareExchangeVector where Scalar == Double {
   }
 }
 
+/// Coordinate-wise medians of the first d columns of n rows (row i starts at
+/// x + i·rowStride) of a Float/Double matrix, `lanes` columns at a time: the n vectors of a column group go through the
+/// median network with pointwise min/max, so there is no branch on the data.
+/// Even n: the mean of the two middle values.
+/// - Returns: the number of columns done (a multiple of `lanes`); the caller
+///   finishes the rest.
+/// - Complexity: O(d · n log² n / lanes) vector operations; one pass over x.
 @inline(__always)
 func _networkColumnMedians<V: _CompareExchangeVector>(
   _ x: UnsafePointer<V.Scalar>, rows n: Int, columns d: Int, rowStride: Int,
   into out: UnsafeMutablePointer<V.Scalar>, _ vectorType: V.Type
 ) -> Int where V.Scalar: BinaryFloatingPoint {
+  let network = _medianNetwork(n, wanted: [(n - 1) / 2, n / 2])
+  var values = [V](repeating: V(), count: n)
+  return values.withUnsafeMutableBufferPointer { v -> Int in
+    guard let scratch = v.baseAddress else { return 0 }
+    return _networkColumnMedians(x, rows: n, columns: d, rowStride: rowStride, network: network, scratch: scratch,
+                                 into: out)
+  }
+}
+
+/// `_networkColumnMedians` with the network of n rows
+/// (`_medianNetwork(n, wanted: [(n − 1)/2, n/2])`) and n vectors of scratch
+/// space given, for callers that go over a matrix in column chunks. For
+/// n = 32 the same comparators run written out, in registers
+/// (`_middleOfThirtyTwo`).
+/// - Complexity: O(d · n log² n / lanes) vector operations.
+@inline(__always)
+func _networkColumnMedians<V: _CompareExchangeVector>(
+  _ x: UnsafePointer<V.Scalar>, rows n: Int, columns d: Int, rowStride: Int, network: [(Int, Int)],
+  scratch v: UnsafeMutablePointer<V>, into out: UnsafeMutablePointer<V.Scalar>
+) -> Int where V.Scalar: BinaryFloatingPoint {
   let lanes = V.scalarCount
   let upper = n / 2, lower = (n - 1) / 2
-  let network = _medianNetwork(n, wanted: [lower, upper])
   let half = V(repeating: 0.5)
-  var values = [V](repeating: V(), count: n)
   var j = 0
-  values.withUnsafeMutableBufferPointer { v in
-    let raw = UnsafeRawPointer(x)
-    let stride = MemoryLayout<V.Scalar>.stride
+  let raw = UnsafeRawPointer(x)
+  let stride = MemoryLayout<V.Scalar>.stride
+  if n == 32 {
+    // The network written out, in registers (same comparators).
+    while j + lanes <= d {
+      let middle = _middleOfThirtyTwo(raw + j * stride, rowStride: rowStride * stride, V.self)
+      UnsafeMutableRawPointer(out + j).storeBytes(of: (middle.lower + middle.upper) * half, as: V.self)
+      j += lanes
+    }
+    return j
+  }
+  network.withUnsafeBufferPointer { comparators in
     while j + lanes <= d {
       for i in 0..<n { v[i] = raw.loadUnaligned(fromByteOffset: (i * rowStride + j) * stride, as: V.self) }
-      for (a, b) in network {
+      for (a, b) in comparators {
         (v[a], v[b]) = V.compareExchange(v[a], v[b])
       }
       let median = lower == upper ? v[upper] : (v[lower] + v[upper]) * half
