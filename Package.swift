@@ -19,7 +19,7 @@ let hostTuning: [SwiftSetting] = {
   let flags = Set(flagsLine.split(separator: " ").map(String.init))
   let haswell: Set<String> = ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm", "popcnt", "sse4_2"]
   if haswell.isSubset(of: flags) {
-    return [.unsafeFlags(["-target-cpu", "haswell"])]
+    return [.unsafeFlags(["-target-cpu", "haswell"]), .define("BGMD_AVX2")]
   }
   #endif
   return []

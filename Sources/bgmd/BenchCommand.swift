@@ -39,6 +39,8 @@ struct Bench: ParsableCommand {
       ("schema", JSONText.string("bgmd-bench/1")),
       ("quick", "\(quick)"),
       ("repetitions", "\(repetitions)"),
+      ("machine", JSONText.object(
+        MachineDescription.current().sorted { $0.key < $1.key }.map { ($0.key, JSONText.string($0.value)) })),
     ]
     let g = benchGradients(rows: b, columns: dPaper, seed: 1)
     sections.append(("bgmdVersusGmd", try benchStep(g, epsilon: epsilon, repetitions: repetitions)))

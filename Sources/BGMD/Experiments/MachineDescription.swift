@@ -8,7 +8,8 @@ import Darwin
 /// The machine an experiment ran on, for the result files.
 public enum MachineDescription {
   /// `processors` (active), `machine` (uname -m), `system` (uname -s),
-  /// and `compiler` (the Swift compiler this binary was built with).
+  /// `compiler` (the Swift compiler this binary was built with) and
+  /// `simd` (the instruction set the numeric targets were compiled for).
   public static func current() -> [String: String] {
     var info: [String: String] = ["processors": String(ProcessInfo.processInfo.activeProcessorCount)]
     var names = utsname()
@@ -17,7 +18,19 @@ public enum MachineDescription {
       info["system"] = withUnsafeBytes(of: &names.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
     info["compiler"] = compilerVersion
+    info["simd"] = simdLevel
     return info
+  }
+
+  /// The instruction set the numeric targets were compiled for:
+  /// `Package.swift` compiles them for AVX2 when the build machine has it
+  /// and BGMD_PORTABLE is unset.
+  public static var simdLevel: String {
+    #if BGMD_AVX2
+    return "AVX2 (-target-cpu haswell)"
+    #else
+    return "the target's baseline"
+    #endif
   }
 
   /// The Swift compiler version this code was compiled with (to the minor
