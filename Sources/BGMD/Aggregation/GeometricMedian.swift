@@ -29,7 +29,9 @@ public struct GeometricMedianSolution<Element: Scalar>: Sendable {
 ///
 /// **Algorithm.** Weiszfeld's iteration with the Vardi–Zhang modification
 /// (Vardi & Zhang, PNAS 2000), started from the coordinate median. With
-/// E = {i : ‖z − xᵢ‖ ≤ δ} the rows at z (δ = 10⁻¹² · max |xᵢⱼ|),
+/// E = {i : ‖z − xᵢ‖ ≤ δᵢ} the rows at z (δᵢ = the larger of
+/// 10⁻¹² · max |x| and √d · 2·ulp(1) · max_j |xᵢⱼ|, two rounding steps of an
+/// iterate in the element type, which is as close as it can come),
 /// η = Σ_E wᵢ, βᵢ = wᵢ/‖z − xᵢ‖ for i ∉ E, T̃(z) = Σ βᵢxᵢ / Σ βᵢ and
 /// R = Σ_{i∉E} βᵢ(xᵢ − z): z⁺ = (1 − η/‖R‖)⁺ T̃(z) + min(1, η/‖R‖) z. Plain
 /// Weiszfeld (η = 0) is z⁺ = T̃(z); at a data point it would stall or divide

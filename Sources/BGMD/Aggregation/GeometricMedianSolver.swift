@@ -25,9 +25,11 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   var kept = x
   var keptWeights = weights
   var largest = 0.0
+  var keptLargest = scan.largest
   if excluded.isEmpty {
     largest = scan.largest.max() ?? 0
   } else {
+    keptLargest = (0..<x.rows).filter { scan.finite[$0] }.map { scan.largest[$0] }
     var storage: [E] = []
     keptWeights = []
     for i in 0..<x.rows where scan.finite[i] {
@@ -60,7 +62,8 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
     guard let base = p.baseAddress else { return nil }
     let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: scale)
     return _weiszfeld(data, weights: keptWeights, start: start, options: options,
-                      coincidence: 1e-12 * largest * scale)
+                      coincidence: _coincidenceRadii(E.self, columns: d, largest: largest, rowLargest: keptLargest)
+                        .map { $0 * scale })
   }
   guard let run = outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
   let unscale = 1 / scale
@@ -103,8 +106,27 @@ func _solveWithFusedScan<E: Scalar & _StreamedElement>(
     guard completed, scan.finite.allSatisfy({ $0 }), largest >= 0x1p-400, largest <= 0x1p400 else { return nil }
     return _weiszfeld(
       data, weights: weights, start: .computed(z: consume z, mean: consume mean, rSquared: consume rSquared),
-      options: options, coincidence: 1e-12 * largest)
+      options: options,
+      coincidence: _coincidenceRadii(E.self, columns: d, largest: largest, rowLargest: scan.largest))
   }
+}
+
+/// δᵢ, the radius within which row i counts as sitting at the iterate (the
+/// set E of the Vardi–Zhang step and of the certificate):
+/// max(10⁻¹² · max |x|, √d · 2·ulp(1) · max_j |xᵢⱼ|). The second term is two
+/// rounding steps of the element type in every coordinate of row i: an
+/// iterate rounded to `Float` cannot come closer to a data point than that,
+/// so without it a `Float` median that is a data point is approached but
+/// never reached and the run ends uncertified. It scales with the row's own
+/// magnitude, so a huge outlier row does not widen the others' radii. Any E
+/// gives a valid certificate (the proof in
+/// `geometricMedian(_:weights:options:)` holds for every subset).
+/// - Complexity: O(n).
+func _coincidenceRadii<E: BinaryFloatingPoint>(
+  _: E.Type, columns d: Int, largest: Double, rowLargest: [Double]
+) -> [Double] {
+  let rounding = Double(d).squareRoot() * 2 * Double(E.ulpOfOne)
+  return rowLargest.map { max(1e-12 * largest, rounding * $0) }
 }
 
 /// Where the loop starts (scaled units).
@@ -150,7 +172,7 @@ func _relativeGap(_ objective: Double, _ lowerBound: Double) -> Double {
 @_specialize(where E == Double)
 func _weiszfeld<E: _StreamedElement>(
   _ data: _WeiszfeldData<E>, weights: [Double], start: consuming _WeiszfeldStart, options: GeometricMedianOptions,
-  coincidence: Double
+  coincidence: [Double]
 ) -> _WeiszfeldRun {
   let n = data.n, d = data.d
   let totalWeight = weights.reduce(0, +)
@@ -190,7 +212,7 @@ func _weiszfeld<E: _StreamedElement>(
     for i in 0..<n {
       let r = rSquared[i].squareRoot()
       objective += weights[i] * r
-      if r <= coincidence {
+      if r <= coincidence[i] {
         eta += weights[i]
         coincidentObjective += weights[i] * r
         beta[i] = 0
