@@ -29,12 +29,13 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   if excluded.isEmpty {
     largest = scan.largest.max() ?? 0
   } else {
-    keptLargest = (0..<x.rows).filter { scan.finite[$0] }.map { scan.largest[$0] }
     var storage: [E] = []
     keptWeights = []
+    keptLargest = []
     for i in 0..<x.rows where scan.finite[i] {
       storage.append(contentsOf: x.row(i))
       keptWeights.append(weights[i])
+      keptLargest.append(scan.largest[i])
       largest = max(largest, scan.largest[i])
     }
     kept = Matrix(_unchecked: x.rows - excluded.count, d, storage)

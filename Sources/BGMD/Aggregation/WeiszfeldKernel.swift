@@ -28,11 +28,6 @@ extension Double: _StreamedElement {
   @inline(__always) static func rounded4(_ v: SIMD4<Double>) -> SIMD4<Double> { v }
 }
 
-/// Columns per chunk of the optimizer's column passes: n rows × 1024 columns
-/// of Float are 128 KiB at n = 32, so a chunk read once from memory is
-/// re-read from cache.
-let _chunkColumns = 1024
-
 /// Columns per chunk of the Weiszfeld passes. A chunk of n = 32 Float rows
 /// is 512 KiB: the fused step reads one chunk from memory while it re-reads
 /// the one before from cache (1 MiB together: L2, partly L3). Wider chunks

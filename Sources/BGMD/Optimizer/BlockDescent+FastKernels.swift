@@ -87,7 +87,7 @@ enum _AugmentationSource<E> {
 /// s_j = Σᵢ a[i,j]² in `Double` and (for `averaged`) Σᵢ a[i,j] in E, for the
 /// augmented entries a = fl(fl(γ·g) + memory), each accumulated over i in
 /// increasing order (the order of `squaredColumnNorms` and `columnMeans`).
-/// Column chunks of `_chunkColumns`, so the accumulators stay in cache while
+/// Column chunks of `_momentChunkColumns`, so the accumulators stay in cache while
 /// the rows stream through.
 /// - Complexity: O(b·d), one pass over G (and M for `per-row`).
 func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
@@ -101,7 +101,7 @@ func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
         guard let gBase = gp.baseAddress, let s = sp.baseAddress else { return }
         var start = 0
         while start < d {
-          let width = min(_chunkColumns, d - start)
+          let width = min(_momentChunkColumns, d - start)
           let sc = s + start
           switch source {
           case let .averaged(memory):

@@ -1,6 +1,6 @@
-/// Columns per chunk of the `Float` moments pass: 4096 columns of Double
-/// scores, Float sums and Float memory are 64 KiB, which stay in L2 while
-/// the rows stream through in groups of `_momentRowGroup`.
+/// Columns per chunk of the moments pass (`_augmentedColumnMoments` and its
+/// `Float` kernel): 4096 columns of Double scores with the sums and memory
+/// are 64–96 KiB, which stay in L2 while the rows stream through.
 let _momentChunkColumns = 4096
 
 /// Rows whose entries are added to one load and store of the accumulators.
