@@ -32,9 +32,10 @@ extension Double: _StreamedElement {
 /// is 512 KiB: the fused step reads one chunk from memory while it re-reads
 /// the one before from cache (1 MiB together: L2, partly L3). Wider chunks
 /// give each row a longer contiguous run, which the hardware prefetchers
-/// follow better (measured on b = 32, d = 10⁶: 1024 columns 10.8 ms per
-/// step, 2048 10.5 ms, 4096 9.5 ms, 8192 9.6 ms). The value also fixes how
-/// the squared distances are summed (one partial per chunk).
+/// follow better (on the development machine, `bgmd bench` timed the step
+/// faster at 4096 columns than at 1024 or 2048, and no faster at 8192). The
+/// value also fixes how the squared distances are summed (one partial per
+/// chunk).
 let _weiszfeldChunkColumns = 4096
 
 /// The state of a Weiszfeld run on the rows x (n × d, row-major), in units

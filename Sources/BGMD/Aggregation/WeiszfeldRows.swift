@@ -241,9 +241,9 @@ func _finishEightSums<E: _StreamedElement, S: _EntryScaling>(
 /// loop stalls on the first lines of every new page. Touching the pages of
 /// the next group of eight rows before the kernel runs on the current one
 /// sends those first misses out together and lets the prefetchers stream
-/// the next group's pages while the current group computes (measured on
-/// b = 32, Float, d = 10⁶: step 9.3–10.0 ms without, 9.1–9.4 ms touching
-/// the kernel's own pages first, 8.9–9.2 ms touching one group ahead). It
+/// the next group's pages while the current group computes (on the
+/// development machine `bgmd bench` timed the step a few per cent faster
+/// with it than without, and than touching the current group's pages). It
 /// reads only; results are unchanged.
 /// - Returns: the words read folded together, for `_keepTouched` (so the
 ///   loads are not optimised away).
