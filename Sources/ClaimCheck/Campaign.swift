@@ -38,6 +38,9 @@ public struct ClaimContext: Sendable {
   public var cancellation: CancellationFlag
   /// Where this run's counterexamples live, when configured.
   public var fixtures: FixtureStore?
+  /// The negative control this context runs, `nil` for the claim itself.
+  /// A control runs without a fixture store and without shrinking.
+  public var control: String?
 
   /// The choice sequences of this claim's stored fixtures (none without a store),
   /// to replay before new cases via `universalConfig(examples:)`.
@@ -53,16 +56,65 @@ public struct ClaimContext: Sendable {
   }
 }
 
-/// A claim to check: identity plus a body producing its record.
+extension ClaimContext {
+  /// The context a negative control of this claim runs in: same id, seed,
+  /// profile, case budget and threads; no fixture store and no shrinking
+  /// (the control's counterexample is about a deliberately broken variant).
+  public func forControl(_ name: String) -> ClaimContext {
+    var c = self
+    c.control = name
+    c.fixtures = nil
+    c.budget.shrinkAttempts = 0
+    c.budget.shrinkStall = 0
+    return c
+  }
+}
+
+/// A claim to check: identity plus a body producing its record, and the
+/// negative controls that show the body can fail.
 public struct ClaimSpec: Sendable {
   /// The claim id; also decides the claim's shard and seed.
   public var id: String
   /// Checks the claim and returns its record; a thrown error makes it `inconclusive`.
   public var body: @Sendable (ClaimContext) throws -> ClaimRecord
-  /// A claim `id` checked by `body`.
-  public init(id: String, body: @escaping @Sendable (ClaimContext) throws -> ClaimRecord) {
+  /// The negative controls, run when the body returns `holds` or `proved`.
+  public var controls: [ControlSpec]
+  /// A claim `id` checked by `body`, with its negative `controls`.
+  public init(id: String, controls: [ControlSpec] = [],
+              body: @escaping @Sendable (ClaimContext) throws -> ClaimRecord) {
     self.id = id
     self.body = body
+    self.controls = controls
+  }
+
+  /// Runs the body, then (when it found no counterexample) each control on
+  /// the same check, and applies `Judgement.applyPower`. A thrown error makes
+  /// the record `inconclusive` with the error under `evidence.error`.
+  public func check(_ context: ClaimContext) -> ClaimRecord {
+    var record: ClaimRecord
+    do { record = try body(context) } catch {
+      return ClaimRecord(id: id, source: "", statement: "", verdict: .inconclusive, method: "error",
+                         cases: 0, domain: "", evidence: .object(["error": .string("\(error)")]))
+    }
+    guard record.verdict == .holds || record.verdict == .proved else { return record }
+    var outcomes: [ControlOutcome] = []
+    for control in controls {
+      if context.cancellation.isCancelled { break }
+      let outcome: ControlOutcome
+      do {
+        let r = try control.body(context.forControl(control.name))
+        let summary = r.counterexample?.summary ?? r.vacuity ?? r.worst.map {
+          "worst \($0.ratio.map { String($0) } ?? "—")\($0.case.map { ": " + $0 } ?? "")"
+        } ?? "no counterexample"
+        outcome = ControlOutcome(name: control.name, breaks: control.breaks, verdict: r.verdict, summary: summary)
+      } catch {
+        outcome = ControlOutcome(name: control.name, breaks: control.breaks, verdict: .inconclusive,
+                                 summary: "error: \(error)")
+      }
+      outcomes.append(outcome)
+    }
+    record.power = Power(controls: outcomes)
+    return Judgement.applyPower(record)
   }
 }
 
@@ -104,7 +156,8 @@ public struct Campaign: Sendable {
 
   /// Runs this shard's claims (sorted by id) and builds the report.
   ///
-  /// A body that throws yields `inconclusive` with the error under
+  /// Each claim is checked by `ClaimSpec.check` (body, controls, judgement);
+  /// a body that throws yields `inconclusive` with the error under
   /// `evidence.error`. Per-claim wall time goes to `evidence.seconds`.
   public func run(_ claims: [ClaimSpec]) -> ClaimReport {
     let start = Date()
@@ -120,11 +173,7 @@ public struct Campaign: Sendable {
       let context = ClaimContext(id: claim.id, seed: claimSeed(claim.id), profile: profile, budget: profile.budget,
                                  threads: threads, cancellation: cancellation, fixtures: fixtures)
       let t0 = Date()
-      var record: ClaimRecord
-      do { record = try claim.body(context) } catch {
-        record = ClaimRecord(id: claim.id, source: "", statement: "", verdict: .inconclusive, method: "error",
-                             cases: 0, domain: "", evidence: .object(["error": .string("\(error)")]))
-      }
+      var record = claim.check(context)
       if case .object(var o) = record.evidence {
         o["seconds"] = .number(Date().timeIntervalSince(t0))
         record.evidence = .object(o)

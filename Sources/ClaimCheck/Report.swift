@@ -10,6 +10,11 @@ public enum Verdict: String, Sendable, Codable, CaseIterable {
   case refuted
   /// The budget ran out before a decision.
   case inconclusive
+  /// No counterexample, but the check could not have failed here: its
+  /// negative controls were not all refuted, it has none, or the claim's
+  /// hypotheses did not hold on its instances (`ClaimRecord.vacuity` says
+  /// which). Never counted as `holds`.
+  case vacuous
 }
 
 /// The `run` object of `claims.json`.
@@ -92,6 +97,13 @@ public struct ClaimRecord: Sendable, Hashable, Codable {
   public var counterexample: CounterexampleReference?
   /// Free-form evidence; put timings under keys named `seconds` or `timing`.
   public var evidence: JSONValue
+  /// The negative controls and what the same check found on each, or `null`
+  /// when they were not run (a refuted or inconclusive claim needs none).
+  public var power: Power?
+  /// The claim's hypotheses, measured on the instances the check ran.
+  public var hypotheses: [Hypothesis]
+  /// Why a `vacuous` verdict is vacuous, else `null`.
+  public var vacuity: String?
 
   /// A claim record; `worst` and `counterexample` default to `null`.
   public init(id: String, source: String, statement: String, verdict: Verdict, method: String, cases: Int,
@@ -107,6 +119,32 @@ public struct ClaimRecord: Sendable, Hashable, Codable {
     self.worst = worst
     self.counterexample = counterexample
     self.evidence = evidence
+    self.power = nil
+    self.hypotheses = []
+    self.vacuity = nil
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id, source, statement, verdict, method, cases, domain, worst, counterexample, evidence, power, hypotheses,
+      vacuity
+  }
+
+  /// Decodes a record; `power`, `hypotheses` and `vacuity` may be absent.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    id = try c.decode(String.self, forKey: .id)
+    source = try c.decode(String.self, forKey: .source)
+    statement = try c.decode(String.self, forKey: .statement)
+    verdict = try c.decode(Verdict.self, forKey: .verdict)
+    method = try c.decode(String.self, forKey: .method)
+    cases = try c.decode(Int.self, forKey: .cases)
+    domain = try c.decode(String.self, forKey: .domain)
+    worst = try c.decodeIfPresent(WorstCase.self, forKey: .worst)
+    counterexample = try c.decodeIfPresent(CounterexampleReference.self, forKey: .counterexample)
+    evidence = try c.decode(JSONValue.self, forKey: .evidence)
+    power = try c.decodeIfPresent(Power.self, forKey: .power)
+    hypotheses = try c.decodeIfPresent([Hypothesis].self, forKey: .hypotheses) ?? []
+    vacuity = try c.decodeIfPresent(String.self, forKey: .vacuity)
   }
 
   /// Encodes every key, writing `null` for absent `worst` and `counterexample`.
@@ -122,6 +160,9 @@ public struct ClaimRecord: Sendable, Hashable, Codable {
     try c.encode(worst, forKey: .worst)
     try c.encode(counterexample, forKey: .counterexample)
     try c.encode(evidence, forKey: .evidence)
+    try c.encode(power, forKey: .power)
+    try c.encode(hypotheses, forKey: .hypotheses)
+    try c.encode(vacuity, forKey: .vacuity)
   }
 }
 

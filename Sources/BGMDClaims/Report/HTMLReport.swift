@@ -12,7 +12,7 @@ public enum HTMLReport {
     h += "<style>body{font-family:sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;color:#222}"
     h += "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
     h += "td.n{text-align:right}.proved{background:#d7f0d7}.holds{background:#e6f4ea}.refuted{background:#fbd9d3}"
-    h += ".inconclusive{background:#f3ecc8}.partial{background:#fbd9d3;padding:.5em;font-weight:bold}"
+    h += ".inconclusive{background:#f3ecc8}.vacuous{background:#e3e3f3}.partial{background:#fbd9d3;padding:.5em;font-weight:bold}"
     h += "code{font-size:90%}pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;padding:.5em;font-size:80%}"
     h += "svg{margin:.5em 1em .5em 0;border:1px solid #ddd}</style></head><body>\n"
     h += "<h1>BGMD claim report</h1>\n"
@@ -25,7 +25,7 @@ public enum HTMLReport {
     for line in preamble { h += "<p>\(e(line))</p>\n" }
     let groups = ReportText.grouped(report.claims)
     for (family, claims) in groups {
-      h += "<h2>\(e(family))</h2>\n<table><tr><th>id</th><th>verdict</th><th>method</th><th>cases</th>"
+      h += "<h2>\(e(family))</h2>\n<table><tr><th>id</th><th>verdict</th><th>power</th><th>method</th><th>cases</th>"
       h += "<th>worst ratio</th><th>counterexample</th></tr>\n"
       for c in claims {
         let anchor = "c-" + c.id.replacingOccurrences(of: "/", with: "-")
@@ -33,7 +33,8 @@ public enum HTMLReport {
           "<a href=\"\(e(fixtureLinkPrefix + $0.fixture))\">fixture</a>\($0.exact ? " (exact)" : "")"
         } ?? "—"
         h += "<tr class=\"\(c.verdict.rawValue)\"><td><a href=\"#\(e(anchor))\"><code>\(e(c.id))</code></a></td>"
-        h += "<td><b>\(c.verdict.rawValue)</b></td><td>\(e(c.method))</td><td class=\"n\">\(c.cases)</td>"
+        h += "<td><b>\(c.verdict.rawValue)</b></td><td class=\"n\">\(e(ReportText.powerCell(c)))</td>"
+        h += "<td>\(e(c.method))</td><td class=\"n\">\(c.cases)</td>"
         h += "<td class=\"n\">\(e(ReportText.ratio(c.worst?.ratio)))</td><td>\(link)</td></tr>\n"
       }
       h += "</table>\n"
@@ -45,6 +46,9 @@ public enum HTMLReport {
         h += "<h3 id=\"\(e(anchor))\"><code>\(e(c.id))</code> — <span class=\"\(c.verdict.rawValue)\">\(c.verdict.rawValue)</span></h3>\n<ul>"
         h += "<li>Source: \(e(c.source))</li><li>Statement: \(e(c.statement))</li>"
         h += "<li>Method: \(e(c.method)); cases: \(c.cases)</li><li>Domain: \(e(c.domain))</li>"
+        h += "<li><b>Power: \(e(ReportText.power(c)))</b></li>"
+        if let v = c.vacuity { h += "<li><b>Vacuous because:</b> \(e(v))</li>" }
+        if let hy = ReportText.hypotheses(c) { h += "<li>Hypotheses: \(e(hy))</li>" }
         if let w = c.worst { h += "<li>Worst: \(e(ReportText.ratio(w.ratio)))\(w.case.map { " — " + e($0) } ?? "")</li>" }
         if let x = c.counterexample {
           h += "<li>Counterexample (\(x.exact ? "exact" : "floating point")): \(e(x.summary)) — "

@@ -32,11 +32,11 @@ public enum MarkdownReport {
       lines.append("")
       lines.append("## \(family)")
       lines.append("")
-      lines.append("| id | verdict | method | cases | worst ratio | counterexample |")
-      lines.append("|---|---|---|---:|---:|---|")
+      lines.append("| id | verdict | power | method | cases | worst ratio | counterexample |")
+      lines.append("|---|---|---:|---|---:|---:|---|")
       for c in claims {
         let link = c.counterexample.map { "[fixture](\(fixtureLinkPrefix)\($0.fixture))\($0.exact ? " (exact)" : "")" } ?? "—"
-        lines.append("| `\(c.id)` | **\(c.verdict.rawValue)** | \(cell(c.method)) | \(c.cases) | "
+        lines.append("| `\(c.id)` | **\(c.verdict.rawValue)** | \(ReportText.powerCell(c)) | \(cell(c.method)) | \(c.cases) | "
           + "\(ReportText.ratio(c.worst?.ratio)) | \(link) |")
       }
       lines.append("")
@@ -46,6 +46,9 @@ public enum MarkdownReport {
         lines.append("- Source: \(oneLine(c.source))")
         lines.append("- Statement: \(oneLine(c.statement))")
         lines.append("- Method: \(oneLine(c.method)); cases: \(c.cases)")
+        lines.append("- Power: \(oneLine(ReportText.power(c)))")
+        if let v = c.vacuity { lines.append("- Vacuous because: \(oneLine(v))") }
+        if let h = ReportText.hypotheses(c) { lines.append("- Hypotheses: \(oneLine(h))") }
         lines.append("- Domain: \(oneLine(c.domain))")
         if let w = c.worst {
           lines.append("- Worst: \(ReportText.ratio(w.ratio))\(w.case.map { " — \(oneLine($0))" } ?? "")")

@@ -4,37 +4,16 @@ import Foundation
 /// Shared pieces of the readable reports (`claims.md`, `claims.html`):
 /// grouping by family, number formatting, evidence summaries.
 public enum ReportText {
-  /// The family title of a claim id: the registered family that holds it,
-  /// else one named from the id's first segment.
+  /// The family title of a claim id: the registered family that owns it,
+  /// else the id's first segment.
   public static func family(of id: String) -> String {
-    for family in ClaimRegistry.families where family.claims.contains(where: { $0.id == id }) {
-      return title(ofFamily: family.name)
-    }
-    let head = id.split(separator: "/").first.map(String.init) ?? id
-    switch head {
-    case "lemma1": return "Lemma 1"
-    case "breakdown", "gm": return "Breakdown"
-    case "lemma5": return "Lemma 5"
-    case "theorem2": return "Theorem 2"
-    default: return head
-    }
+    ClaimRegistry.family(owning: id)?.title ?? (id.split(separator: "/").first.map(String.init) ?? id)
   }
 
-  /// "lemma-1" → "Lemma 1", "breakdown" → "Breakdown", …
-  public static func title(ofFamily name: String) -> String {
-    switch name {
-    case "lemma-1": return "Lemma 1"
-    case "lemma-5": return "Lemma 5"
-    case "theorem-2": return "Theorem 2"
-    case "breakdown": return "Breakdown"
-    default: return name
-    }
-  }
-
-  /// The claims grouped by family, families in the paper's order (unknown
-  /// ones after, by name), claims by id within a family.
+  /// The claims grouped by family, families in the registry's (the paper's)
+  /// order, unknown ones after by name, claims by id within a family.
   public static func grouped(_ claims: [ClaimRecord]) -> [(family: String, claims: [ClaimRecord])] {
-    let order = ["Lemma 1", "Breakdown", "Lemma 5", "Theorem 2"]
+    let order = ClaimRegistry.families.map(\.title)
     var groups: [String: [ClaimRecord]] = [:]
     for c in claims { groups[family(of: c.id), default: []].append(c) }
     let names = groups.keys.sorted { a, b in
@@ -42,6 +21,29 @@ public enum ReportText {
       return ia != ib ? ia < ib : a < b
     }
     return names.map { ($0, (groups[$0] ?? []).sorted { $0.id < $1.id }) }
+  }
+
+  /// The power line of a claim: "refutes n/m controls (…)" when its controls
+  /// ran, else why they did not.
+  public static func power(_ c: ClaimRecord) -> String {
+    if let p = c.power { return p.line }
+    switch c.verdict {
+    case .refuted: return "not needed (refuted)"
+    case .inconclusive: return "not run (inconclusive)"
+    default: return "no negative controls"
+    }
+  }
+
+  /// The power column of a table: "n/m", or "—".
+  public static func powerCell(_ c: ClaimRecord) -> String {
+    guard let p = c.power else { return "—" }
+    return "\(p.refuted)/\(p.total)"
+  }
+
+  /// The hypotheses line: each as held/failed.
+  public static func hypotheses(_ c: ClaimRecord) -> String? {
+    guard !c.hypotheses.isEmpty else { return nil }
+    return c.hypotheses.map { "\($0.name): \($0.held ? "held" : "FAILED") (\($0.detail))" }.joined(separator: "; ")
   }
 
   /// A ratio with six significant digits ("inf", "—" when absent).
@@ -68,7 +70,7 @@ public enum ReportText {
     return text.count > limit ? String(text.prefix(limit)) + " …" : text
   }
 
-  /// Counts of each verdict, in the order proved, holds, refuted, inconclusive.
+  /// Counts of each verdict, in the order proved, holds, refuted, inconclusive, vacuous.
   public static func tally(_ claims: [ClaimRecord]) -> String {
     Verdict.allCases.map { v in "\(claims.filter { $0.verdict == v }.count) \(v.rawValue)" }.joined(separator: ", ")
   }

@@ -31,7 +31,8 @@ public enum Lemma1Claims {
       })
     }
     claims.append(ClaimSpec(id: "lemma1/xi-in-practice", body: xiInPractice))
-    return ClaimFamily(name: "lemma-1", document: "Proofs/lemma-1.md", claims: claims)
+    return ClaimFamily(name: "lemma-1", title: "Lemma 1", document: "Proofs/lemma-1.md", prefixes: ["lemma1"],
+                       claims: claims, replay: { try replay($0) })
   }
 
   /// The phases' sizes for a profile.

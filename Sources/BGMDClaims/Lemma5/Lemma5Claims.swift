@@ -35,7 +35,8 @@ public enum Lemma5Claims {
         })
       }
     }
-    return ClaimFamily(name: "lemma-5", document: "Proofs/lemma-5.md", claims: claims)
+    return ClaimFamily(name: "lemma-5", title: "Lemma 5", document: "Proofs/lemma-5.md", prefixes: ["lemma5"],
+                       claims: claims, replay: { try replay($0) })
   }
 
   static func generators(_ profile: Profile, schedule: String, memories: [MemoryVariant]) -> Lemma5Generators {

@@ -16,7 +16,14 @@ import Foundation
 public enum Theorem2Claims {
   /// The family and its claims.
   public static var family: ClaimFamily {
-    ClaimFamily(name: "theorem-2", document: "Proofs/theorem-2.md", claims: claims)
+    ClaimFamily(name: "theorem-2", title: "Theorem 2", document: "Proofs/theorem-2.md", prefixes: ["theorem2"],
+                claims: claims.filter { $0.id.hasPrefix("theorem2/") }, replay: { try replay($0) })
+  }
+
+  /// Theorem 1's family: the same machinery on the smooth non-convex bound.
+  public static var theorem1Family: ClaimFamily {
+    ClaimFamily(name: "theorem-1", title: "Theorem 1", document: "Proofs/theorem-2.md", prefixes: ["theorem1"],
+                claims: claims.filter { $0.id.hasPrefix("theorem1/") }, replay: { try replay($0) })
   }
 
   /// The claim id of a setting and reading (`theorem2/bound/…`, or

@@ -14,10 +14,11 @@ public enum BreakdownClaims {
   /// The family and its claims.
   public static var family: ClaimFamily {
     ClaimFamily(
-      name: "breakdown", document: "Proofs/breakdown.md",
+      name: "breakdown", title: "Breakdown", document: "Proofs/breakdown.md", prefixes: ["breakdown", "gm"],
       claims: AggregateBreakdownClaims.rules.map(AggregateBreakdownClaims.spec)
         + TrainingBreakdownClaims.methods.map(TrainingBreakdownClaims.spec)
-        + [GMRobustnessClaims.spec])
+        + [GMRobustnessClaims.spec],
+      replay: { try replay($0) })
   }
 
   /// Re-runs a stored fixture of this family and returns true when it still

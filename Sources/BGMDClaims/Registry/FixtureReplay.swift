@@ -1,60 +1,16 @@
 import ClaimCheck
 import Foundation
 
-/// A claim family that replays its fixtures: `replay(_:)` returns true when
-/// the fixture still does what it records (`expect: refutes` — the stored
-/// input still refutes the claim; `expect: holds` — it still satisfies it).
-///
-/// The protocol extension gives every conformer a default that throws
-/// `FixtureReplayError.noReplayer`; a family's own `static func replay(_:)`
-/// (in its own files) takes precedence as soon as it exists, so this file
-/// needs no edit when a family adds its replayer.
-public protocol FixtureReplaying {
-  /// True when `fixture` still does what it records.
-  static func replay(_ fixture: Fixture) throws -> Bool
-}
-
-extension FixtureReplaying {
-  /// The default: no replayer yet.
-  public static func replay(_ fixture: Fixture) throws -> Bool {
-    throw FixtureReplayError.noReplayer(claim: fixture.claim)
-  }
-}
-
-extension Lemma1Claims: FixtureReplaying {}
-extension BreakdownClaims: FixtureReplaying {}
-extension Lemma5Claims: FixtureReplaying {}
-extension Theorem2Claims: FixtureReplaying {}
-
-/// Replays stored fixtures: dispatches on the claim id's first segment to
-/// the family's `replay(_:)`.
-///
-/// | prefix | replayer |
-/// |---|---|
-/// | `lemma1/` | `Lemma1Claims.replay` |
-/// | `breakdown/`, `gm/` | `BreakdownClaims.replay` |
-/// | `lemma5/` | `Lemma5Claims.replay` |
-/// | `theorem2/` | `Theorem2Claims.replay` |
-///
-/// A family's replayer returns true when the fixture still does what it
-/// records (see `FixtureReplaying`).
+/// Replays stored fixtures through the family that owns the claim id
+/// (`ClaimFamily.replay`, found by `ClaimRegistry.family(owning:)`).
 public enum FixtureReplay {
-  /// The replayer of each claim-id prefix (first path segment).
-  public static let replayers: [String: @Sendable (Fixture) throws -> Bool] = [
-    "lemma1": { try Lemma1Claims.replay($0) },
-    "breakdown": { try BreakdownClaims.replay($0) },
-    "gm": { try BreakdownClaims.replay($0) },
-    "lemma5": { try Lemma5Claims.replay($0) },
-    "theorem1": { try Theorem2Claims.replay($0) },
-    "theorem2": { try Theorem2Claims.replay($0) },
-  ]
-
   /// Whether `fixture` still does what it records.
   /// - Throws: `FixtureReplayError.noReplayer` for an unknown prefix; the
   ///   family's errors (e.g. `FixtureInputError` for a malformed input).
   public static func replay(_ fixture: Fixture) throws -> Bool {
-    let prefix = fixture.claim.split(separator: "/").first.map(String.init) ?? fixture.claim
-    guard let replayer = replayers[prefix] else { throw FixtureReplayError.noReplayer(claim: fixture.claim) }
+    guard let replayer = ClaimRegistry.family(owning: fixture.claim)?.replay else {
+      throw FixtureReplayError.noReplayer(claim: fixture.claim)
+    }
     return try replayer(fixture)
   }
 
