@@ -52,7 +52,7 @@ import Testing
       return
     }
     #expect(Set(first.keys) == ["id", "source", "statement", "verdict", "method", "cases", "domain", "worst",
-                                "counterexample", "evidence"])
+                                "counterexample", "evidence", "power", "hypotheses", "vacuity"])
     #expect(Set(json["run"].map { if case .object(let o) = $0 { return Array(o.keys) } else { return [] } } ?? [])
             == ["seed", "profile", "shard", "seconds", "partial"])
   }
