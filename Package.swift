@@ -34,6 +34,8 @@ let package = Package(
     .library(name: "BGMD", targets: ["BGMD"]),
     .library(name: "ClaimCheck", targets: ["ClaimCheck"]),
     .library(name: "BGMDClaims", targets: ["BGMDClaims"]),
+    .library(name: "BGMDExperiments", targets: ["BGMDExperiments"]),
+    .library(name: "Plotting", targets: ["Plotting"]),
     .executable(name: "bgmd", targets: ["bgmd"]),
   ],
   dependencies: [
@@ -65,6 +67,14 @@ let package = Package(
       ],
       swiftSettings: hostTuning
     ),
+    // The paper's experiments at CPU scale (training runs, the grid runner,
+    // checkpoints, results reports): an application of BGMD, not part of it.
+    .target(
+      name: "BGMDExperiments",
+      dependencies: ["BGMD", "Plotting", "Randomness"]
+    ),
+    // The one plot model and SVG renderer (claim reports and experiment figures).
+    .target(name: "Plotting"),
     .target(
       name: "ClaimCheck",
       dependencies: ["ExactArithmetic", "Randomness"]
@@ -72,14 +82,14 @@ let package = Package(
     .target(
       name: "BGMDClaims",
       dependencies: [
-        "BGMD", "ClaimCheck", "ExactArithmetic", "Randomness",
+        "BGMD", "ClaimCheck", "ExactArithmetic", "Plotting", "Randomness",
         .product(name: "RealModule", package: "swift-numerics"),
       ]
     ),
     .executableTarget(
       name: "bgmd",
       dependencies: [
-        "BGMD", "BGMDClaims", "ClaimCheck", "ExactArithmetic", "Randomness",
+        "BGMD", "BGMDClaims", "BGMDExperiments", "ClaimCheck", "ExactArithmetic", "Plotting", "Randomness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hostTuning
@@ -87,6 +97,8 @@ let package = Package(
     .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
     .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
     .testTarget(name: "BGMDTests", dependencies: ["BGMD", "ExactArithmetic", "Randomness"]),
+    .testTarget(name: "BGMDExperimentsTests", dependencies: ["BGMDExperiments", "BGMD", "Randomness"]),
+    .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     .testTarget(name: "ClaimCheckTests", dependencies: ["ClaimCheck", "ExactArithmetic", "Randomness"]),
     .testTarget(
       name: "BGMDClaimsTests",

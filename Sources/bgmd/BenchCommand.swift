@@ -1,5 +1,6 @@
 import ArgumentParser
 @_spi(Benchmarks) import BGMD
+import BGMDExperiments
 import Randomness
 
 /// `bgmd bench`: the aggregation benchmarks side by side in one run, as JSON.

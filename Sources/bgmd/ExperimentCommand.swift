@@ -1,5 +1,7 @@
 import ArgumentParser
 import BGMD
+import BGMDExperiments
+import Plotting
 import Foundation
 
 /// `bgmd experiment`: the reproduction of the paper's experiments on MNIST
@@ -59,7 +61,7 @@ struct ExperimentOptions: ParsableArguments {
     let summary = summarize(outcome.results, meta)
     try grid.write(encodeResult(summary), to: "\(stem).json")
     try grid.write(summary.markdown(), to: "\(stem).md")
-    try grid.write(summary.plot().render(), to: "\(stem).svg")
+    try grid.write(SVGPlot.document(summary.plot()), to: "\(stem).svg")
     print(summary.markdown(), terminator: "")
   }
 

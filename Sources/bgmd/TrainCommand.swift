@@ -1,5 +1,6 @@
 import ArgumentParser
 import BGMD
+import BGMDExperiments
 import Foundation
 
 extension Method: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import ClaimCheck
 import Foundation
+import Plotting
 import Testing
 
 @testable import BGMDClaims

@@ -1,3 +1,5 @@
+import Randomness
+
 /// A labelled data set: n samples with p features each (row-major `Float`
 /// storage) and a class label in 0..<classCount per sample.
 public struct LabelledDataSet: Sendable, Equatable {
@@ -83,5 +85,20 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
       return "\(values) feature values cannot be \(samples) samples of \(featureCount) features"
     case let .partition(reason): return "partition: \(reason)"
     }
+  }
+}
+
+extension LabelledDataSet {
+  /// The data set shuffled with `seed` (the MNIST file is sorted by label)
+  /// and split into the first `trainCount` samples and the rest.
+  /// - Throws: `DataError` when `trainCount` is not in 1..<count.
+  public func shuffledSplit(trainCount: Int, seed: UInt64) throws -> (train: LabelledDataSet, test: LabelledDataSet) {
+    guard trainCount >= 1, trainCount < count else {
+      throw DataError.partition(reason: "a train/test split needs 1 ≤ train count (\(trainCount)) < samples (\(count))")
+    }
+    var order = Array(0..<count)
+    var rng = Xoshiro256(seed: seed, stream: 200)
+    rng.shuffle(&order)
+    return (subset(Array(order[..<trainCount])), subset(Array(order[trainCount...])))
   }
 }

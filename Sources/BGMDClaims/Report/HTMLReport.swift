@@ -1,5 +1,6 @@
 import ClaimCheck
 import Foundation
+import Plotting
 
 /// `claims.html`: one self-contained page (inline CSS and SVG, no external
 /// assets): the run, a table per family, then each claim's details with its

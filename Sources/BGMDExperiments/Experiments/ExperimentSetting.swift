@@ -1,3 +1,4 @@
+import BGMD
 /// One row of the paper's Table 3: a corruption model, its fraction ψ and
 /// its schedule, under a stable name (`clean`, `bit-flip-20`,
 /// `bit-flip-20-fixed`, …).

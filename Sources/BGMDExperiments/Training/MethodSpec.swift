@@ -1,3 +1,5 @@
+import BGMD
+
 /// The methods the paper compares (§7): SGD (mean), CMD (coordinate
 /// median), GMD (geometric median of all d coordinates) and BGMD (geometric
 /// median of a block, with memory).

@@ -1,3 +1,4 @@
+import BGMD
 import ExactArithmetic
 import Randomness
 
@@ -44,7 +45,11 @@ public struct TrainingTask: Sendable {
     var storage: [Double] = []
     storage.reserveCapacity(workers * dimension)
     for i in 0..<workers { storage.append(contentsOf: gradient(x, i, &rng)) }
-    return Matrix(_unchecked: workers, dimension, storage)
+    // Exactly workers × dimension entries by construction, so the shape check cannot fail.
+    guard let g = try? Matrix(rows: workers, columns: dimension, storage: storage) else {
+      preconditionFailure("a task's gradients have length \(dimension)")
+    }
+    return g
   }
 }
 
@@ -131,20 +136,5 @@ extension TrainingTask {
         problem.stochasticGradient(x, worker: i, corruption: corruption, using: &rng)
       },
       evaluate: { x in Evaluation(loss: lossProblem.loss(x), accuracy: problem.accuracy(x, on: test)) })
-  }
-}
-
-extension LabelledDataSet {
-  /// The data set shuffled with `seed` (the MNIST file is sorted by label)
-  /// and split into the first `trainCount` samples and the rest.
-  /// - Throws: `DataError` when `trainCount` is not in 1..<count.
-  public func shuffledSplit(trainCount: Int, seed: UInt64) throws -> (train: LabelledDataSet, test: LabelledDataSet) {
-    guard trainCount >= 1, trainCount < count else {
-      throw DataError.partition(reason: "a train/test split needs 1 ≤ train count (\(trainCount)) < samples (\(count))")
-    }
-    var order = Array(0..<count)
-    var rng = Xoshiro256(seed: seed, stream: 200)
-    rng.shuffle(&order)
-    return (subset(Array(order[..<trainCount])), subset(Array(order[trainCount...])))
   }
 }

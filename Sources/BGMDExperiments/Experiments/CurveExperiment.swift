@@ -1,3 +1,4 @@
+import BGMD
 import Foundation
 
 /// A grid of runs that keep their curves (evaluation points and, when asked,

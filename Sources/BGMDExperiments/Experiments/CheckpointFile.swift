@@ -1,3 +1,4 @@
+import BGMD
 import Foundation
 
 /// A JSON-lines file of finished cells: each `CellResult` is appended (and

@@ -1,3 +1,4 @@
+import BGMD
 /// A corruption model and the fraction ψ of corrupt rows, as written on the
 /// command line: `KIND:PSI` (e.g. `bit-flip:0.4`).
 public struct CorruptionSpec: Sendable, Equatable, Codable, CustomStringConvertible {

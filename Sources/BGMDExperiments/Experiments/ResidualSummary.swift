@@ -1,3 +1,5 @@
+import BGMD
+import Plotting
 /// The relative residual of the paper's Figure 7: 1 − ξ_t over training,
 /// ξ_t = ‖C_k(G_t)‖²_F/‖G_t‖²_F the fraction of the memory-augmented
 /// rows' energy the block kept, for several k/d. Lemma 1 guarantees
@@ -47,13 +49,13 @@ public struct ResidualSummary: Sendable, Codable {
   }
 
   /// 1 − ξ_t against t, logarithmic.
-  public func plot() -> SVGPlot {
-    SVGPlot(title: "Relative residual 1 − ξ of BGMD (\(setting))", xLabel: "iteration",
-            yLabel: "1 − ‖C_k(G)‖²/‖G‖²",
-            series: rows.map { row in
-              SVGPlot.Series(name: "k/d=\(row.fraction)",
-                             points: row.relativeResidual.enumerated().map { (Double($0.offset), $0.element) })
-            }, logarithmicY: true)
+  public func plot() -> Plot {
+    Plot(title: "Relative residual 1 − ξ of BGMD (\(setting))", xLabel: "iteration",
+         yLabel: "1 − ‖C_k(G)‖²/‖G‖²", logY: true,
+         series: rows.map { row in
+           Plot.Series(name: "k/d=\(row.fraction)",
+                       points: row.relativeResidual.enumerated().map { (Double($0.offset), $0.element) })
+         })
   }
 
   /// Mean, smallest and final ξ per k/d beside Lemma 1's bound.

@@ -1,3 +1,5 @@
+import BGMD
+import Plotting
 /// The summary of a curve experiment (`speedup`, `ablation`, `residual`):
 /// what `bgmd experiment` writes as `<name>.json`, `<name>.md` and
 /// `<name>.svg`.
@@ -5,7 +7,7 @@ public protocol CurveSummary: Encodable {
   /// The summary as a Markdown section.
   func markdown() -> String
   /// The summary's figure.
-  func plot() -> SVGPlot
+  func plot() -> Plot
 }
 
 extension AblationSummary: CurveSummary {}

@@ -1,3 +1,4 @@
+import BGMD
 import Foundation
 
 /// Where a grid run stands, for a progress line.

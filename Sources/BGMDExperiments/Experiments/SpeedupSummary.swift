@@ -1,3 +1,5 @@
+import BGMD
+import Plotting
 /// The speed-up experiment (the paper's accuracy-against-wall-clock plots
 /// and its "more than 3x speedup" of BGMD over GMD): per method, the mean
 /// curve, the time to reach a target test accuracy, and the seconds per
@@ -50,12 +52,12 @@ public struct SpeedupSummary: Sendable, Codable {
   }
 
   /// The plot: mean test accuracy against seconds of training steps.
-  public func plot() -> SVGPlot {
-    SVGPlot(title: "Test accuracy against wall clock, \(setting)", xLabel: "seconds of training steps",
-            yLabel: "test accuracy",
-            series: rows.map { row in
-              SVGPlot.Series(name: row.method, points: zip(row.curve.seconds, row.curve.accuracy).map { ($0, $1) })
-            })
+  public func plot() -> Plot {
+    Plot(title: "Test accuracy against wall clock, \(setting)", xLabel: "seconds of training steps",
+         yLabel: "test accuracy",
+         series: rows.map { row in
+           Plot.Series(name: row.method, points: zip(row.curve.seconds, row.curve.accuracy).map { ($0, $1) })
+         })
   }
 
   /// A Markdown table of the rows and the ratio.

@@ -1,3 +1,4 @@
+import BGMD
 /// One cell of an experiment grid to run: a setting, a method and a seed.
 public struct CellSpec: Sendable, Equatable {
   public var setting: ExperimentSetting

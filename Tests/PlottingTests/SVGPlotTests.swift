@@ -3,7 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import BGMD
+@testable import Plotting
 
 /// Collects element names and the text of `<title>` elements.
 final class SVGCollector: NSObject, XMLParserDelegate {
@@ -34,13 +34,14 @@ final class SVGCollector: NSObject, XMLParserDelegate {
     return (parser.parse(), collector)
   }
 
-  @Test func wellFormedWithEverySeries() {
-    let plot = SVGPlot(title: "Accuracy <&> time", xLabel: "seconds", yLabel: "accuracy", series: [
+  @Test func documentIsWellFormedWithEverySeriesTitled() {
+    let plot = Plot(title: "Accuracy <&> time", xLabel: "seconds", yLabel: "accuracy", series: [
       .init(name: "gmd", points: [(0, 0.1), (5, 0.8), (10, 0.9)]),
-      .init(name: "bgmd \"k=0.1\"", points: [(0, 0.1), (2, .nan), (3, 0.85)], dashed: true),
-      .init(name: "sgd", points: []),
+      .init(name: "bgmd \"k=0.1\"", points: [(0, 0.1), (2, .nan), (3, 0.85)], style: "dashed"),
+      .init(name: "sgd", points: [(1, 0.2), (4, 0.5)]),
     ])
-    let svg = plot.render()
+    let svg = SVGPlot.document(plot)
+    #expect(svg.hasPrefix("<?xml"))
     let (ok, collector) = Self.parse(svg)
     #expect(ok)
     #expect(collector.elements.first == "svg")
@@ -51,17 +52,19 @@ final class SVGCollector: NSObject, XMLParserDelegate {
   }
 
   @Test func logarithmicAxisDropsNonPositivePoints() {
-    let plot = SVGPlot(title: "r", xLabel: "t", yLabel: "1 − ξ",
-                       series: [.init(name: "k", points: [(0, 1e-3), (1, 0), (2, 1e-1)])], logarithmicY: true)
-    let (ok, collector) = Self.parse(plot.render())
+    let plot = Plot(title: "r", xLabel: "t", yLabel: "1 − ξ", logY: true,
+                    series: [.init(name: "k", points: [(0, 1e-3), (1, 0), (2, 1e-1), (3, 1e-2)])])
+    let svg = SVGPlot.render(plot)
+    let (ok, collector) = Self.parse(svg)
     #expect(ok && collector.elements.contains("polyline"))
-    let points = plot.render().components(separatedBy: "points=\"")[1].prefix { $0 != "\"" }
-    #expect(points.split(separator: " ").count == 2)
+    let points = svg.components(separatedBy: "<polyline points=\"")[1].prefix { $0 != "\"" }
+    #expect(points.split(separator: " ").count == 3)
   }
 
-  @Test func ticksAreRound() {
-    #expect(SVGPlot.ticks(from: 0, to: 1, count: 5).count == 6)
-    #expect(SVGPlot.ticks(from: 0, to: 100).first == 0)
-    #expect(SVGPlot.ticks(from: 3, to: 3).count == 1)
+  @Test func ticksAreRoundAndDecades() {
+    let linear = SVGPlot.Axis(values: [0, 1], log: false).ticks()
+    #expect(linear == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1])
+    let log = SVGPlot.Axis(values: [1e-3, 1e2], log: true).ticks()
+    #expect(log == [1e-3, 1e-2, 1e-1, 1, 10, 100])
   }
 }

@@ -1,3 +1,4 @@
+import BGMD
 import Foundation
 #if canImport(Glibc)
 import Glibc

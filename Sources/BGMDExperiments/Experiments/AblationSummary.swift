@@ -1,3 +1,5 @@
+import BGMD
+import Plotting
 /// The ablation of the paper's Figure 6: BGMD with block fraction k/d in
 /// {0.01, 0.05, 0.1, 0.2, 1} with and without memory; final test accuracy
 /// and the accuracy curves.
@@ -43,14 +45,14 @@ public struct AblationSummary: Sendable, Codable {
   }
 
   /// Test accuracy against iterations; dashed lines without memory.
-  public func plot() -> SVGPlot {
-    SVGPlot(title: "BGMD: block size k/d with and without memory (\(setting))", xLabel: "iteration",
-            yLabel: "test accuracy",
-            series: rows.map { row in
-              SVGPlot.Series(name: "k/d=\(row.fraction) \(row.memory == "none" ? "no memory" : "memory")",
-                             points: zip(row.curve.iterations, row.curve.accuracy).map { (Double($0), $1) },
-                             dashed: row.memory == "none")
-            })
+  public func plot() -> Plot {
+    Plot(title: "BGMD: block size k/d with and without memory (\(setting))", xLabel: "iteration",
+         yLabel: "test accuracy",
+         series: rows.map { row in
+           Plot.Series(name: "k/d=\(row.fraction) \(row.memory == "none" ? "no memory" : "memory")",
+                       points: zip(row.curve.iterations, row.curve.accuracy).map { (Double($0), $1) },
+                       style: row.memory == "none" ? "dashed" : nil)
+         })
   }
 
   /// Final accuracy: rows k/d, columns with and without memory.

@@ -1,3 +1,4 @@
+import BGMD
 import Foundation
 import Randomness
 

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BGMD
+@testable import BGMDExperiments
 
 @Suite struct TrainingRunTests {
   @Test(arguments: Method.allCases)

@@ -1,3 +1,4 @@
+import BGMD
 import Foundation
 
 /// One row of `table3.json`: a (setting, method) pair summarised over seeds.

@@ -1,3 +1,4 @@
+import BGMD
 /// The paper's MNIST setting at CPU scale: an MLP trained with b workers'
 /// mini-batches per iteration on a fixed train/test split, one `CellResult`
 /// per (setting, method, seed).

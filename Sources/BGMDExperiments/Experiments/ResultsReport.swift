@@ -1,3 +1,4 @@
+import BGMD
 import Foundation
 
 /// `RESULTS.md` of `Proofs/experiments/`, generated from the result files

@@ -1,3 +1,4 @@
+import BGMD
 import Foundation
 
 /// The reproduction of the paper's Table 3: every setting × method × seed

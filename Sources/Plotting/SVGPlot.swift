@@ -1,11 +1,13 @@
-import BGMD
 import Foundation
 
-/// Renders a `Plot` as a self-contained inline SVG (no external assets):
-/// axes with ticks (decades on log axes, 1–2–5 steps on linear ones), one
-/// polyline per series (single points as markers, `dashed` series dashed),
-/// a legend under the plot.
+/// Renders a `Plot` as SVG (no external assets): axes with ticks (decades on
+/// log axes, 1–2–5 steps on linear ones), one polyline per series (single
+/// points as markers, `dashed` series dashed, the series name as its
+/// `<title>`), a legend under the plot. Points with a non-finite coordinate,
+/// or a non-positive one on a log axis, are left out.
 ///
+/// `render(_:)` gives an element to inline in HTML (`claims.html`);
+/// `document(_:)` a standalone `.svg` file (the experiments' figures).
 /// Output is a pure function of the plot (fixed number formatting), so a
 /// report's HTML is as reproducible as its JSON.
 public enum SVGPlot {
@@ -58,7 +60,8 @@ public enum SVGPlot {
         out += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\" fill=\"\(colour)\"/>"
       } else if points.count > 1 {
         let path = points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-        out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.6\"\(dash)/>"
+        out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.6\"\(dash)>"
+        out += "<title>\(escape(s.name))</title></polyline>"
         if points.count <= 40 {
           for p in points { out += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2\" fill=\"\(colour)\"/>" }
         }
@@ -131,6 +134,28 @@ public enum SVGPlot {
   /// A coordinate with two decimals.
   static func f(_ v: Double) -> String { String(format: "%.2f", v) }
 
-  /// XML text escaping (the experiments' plot writer's, `BGMD.SVGPlot.escape`).
-  public static func escape(_ text: String) -> String { BGMD.SVGPlot.escape(text) }
+  /// A standalone SVG document of `plot` (XML declaration, a `<title>`).
+  public static func document(_ plot: Plot, width: Double = 720, height: Double = 420) -> String {
+    var svg = render(plot, width: width, height: height)
+    if let end = svg.firstIndex(of: ">") {
+      svg.insert(contentsOf: "<title>\(escape(plot.title))</title>", at: svg.index(after: end))
+    }
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n"
+  }
+
+  /// Escapes text for XML content and attributes.
+  public static func escape(_ text: String) -> String {
+    var out = ""
+    for c in text {
+      switch c {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "'": out += "&apos;"
+      default: out.append(c)
+      }
+    }
+    return out
+  }
 }

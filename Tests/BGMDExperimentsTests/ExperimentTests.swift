@@ -2,6 +2,7 @@ import Foundation
 import Randomness
 import Testing
 @testable import BGMD
+@testable import BGMDExperiments
 
 /// A small synthetic labelled data set: `count` samples of `features`
 /// uniform pixels, class = a noisy function of the first pixel.
