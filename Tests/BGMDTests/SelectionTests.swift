@@ -103,11 +103,18 @@ import Testing
 
   @Test func largeSuccessiveSelectionIsAValidBlock() throws {
     var rng = Xoshiro256(seed: 11)
-    let scores = (0..<20_000).map { _ in rng.standardExponential() }
+    // Even columns score 0; odd ones Exp(1). A successive sample of 2,000
+    // of the 10,000 positive columns holds no zero column, and leans to large
+    // scores: the mean score of an included column is about E[s²]/E[s] = 2
+    // for k ≪ d (≈ 1.9 here), against 1 for a block that ignored the scores.
+    let scores = (0..<20_000).map { j in j % 2 == 0 ? 0 : rng.standardExponential() }
     let block = try selectBlock(scores: scores, k: 2_000, reading: .successive, using: &rng)
     #expect(block.count == 2_000)
     #expect(Set(block).count == 2_000 && block == block.sorted())
     #expect(block.first.map { $0 >= 0 } == true && block.last.map { $0 < 20_000 } == true)
+    #expect(block.allSatisfy { $0 % 2 == 1 })
+    let meanScore = block.reduce(0.0) { $0 + scores[$1] } / Double(block.count)
+    #expect(meanScore > 1.6, "mean score of the block \(meanScore)")
   }
 
   @Test func badBlockSizesAndScoresThrow() throws {
