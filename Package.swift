@@ -77,7 +77,7 @@ let package = Package(
     .target(name: "Plotting"),
     .target(
       name: "ClaimCheck",
-      dependencies: ["ExactArithmetic", "Randomness"]
+      dependencies: ["Randomness"]
     ),
     .target(
       name: "BGMDClaims",
@@ -99,7 +99,7 @@ let package = Package(
     .testTarget(name: "BGMDTests", dependencies: ["BGMD", "ExactArithmetic", "Randomness"]),
     .testTarget(name: "BGMDExperimentsTests", dependencies: ["BGMDExperiments", "BGMD", "Randomness"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
-    .testTarget(name: "ClaimCheckTests", dependencies: ["ClaimCheck", "ExactArithmetic", "Randomness"]),
+    .testTarget(name: "ClaimCheckTests", dependencies: ["ClaimCheck", "Randomness"]),
     .testTarget(
       name: "BGMDClaimsTests",
       dependencies: ["BGMDClaims", "BGMD", "ClaimCheck", "ExactArithmetic", "Randomness"]

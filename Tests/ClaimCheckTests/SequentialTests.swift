@@ -1,4 +1,3 @@
-import ExactArithmetic
 import Testing
 @testable import ClaimCheck
 
@@ -54,17 +53,5 @@ import Testing
     #expect(throws: SequentialError.self) { try checkExpectation(wide, plan: plan, seed: 1) }
     let short = try checkExpectation(bernoulli(0.5), plan: plan, seed: 1, maxSamples: 50)
     #expect(short.decision == .inconclusive && short.partial)
-  }
-
-  @Test func exactEnumerationDecidesExactly() throws {
-    // A fair die: E = 7/2.
-    let die = (1...6).map { (value: Rational($0), probability: Rational(1, 6)) }
-    let holds = try checkExpectationExactly(outcomes: die, bound: Rational(7, 2))
-    #expect(holds.decision == .holds && holds.exact == Rational(7, 2))
-    let refuted = try checkExpectationExactly(outcomes: die, bound: Rational(349, 100))
-    #expect(refuted.decision == .refuted)
-    #expect(throws: SequentialError.self) {
-      try checkExpectationExactly(outcomes: [(Rational(1), Rational(1, 2))], bound: Rational(1))
-    }
   }
 }

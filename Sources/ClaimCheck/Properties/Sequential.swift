@@ -1,4 +1,3 @@
-import ExactArithmetic
 import Foundation
 
 /// The direction of an expectation claim: E[X] ≤ c or E[X] ≥ c.
@@ -15,6 +14,8 @@ public enum ExpectationDecision: String, Sendable, Codable {
 public struct SequentialError: Error, Sendable, Equatable, CustomStringConvertible {
   public var reason: String
   public var description: String { "sequential test: \(reason)" }
+  /// An error with its reason.
+  public init(reason: String) { self.reason = reason }
 }
 
 /// A sequential test of E[X] ≤ c (or ≥ c), fixed before any sample is drawn.
@@ -107,10 +108,23 @@ public struct ExpectationResult: Sendable {
   /// for ≥); equal to the estimate for exact enumeration.
   public var confidenceBound: Double
   public var plan: SequentialPlan?
-  /// The exact expectation, when enumerated.
-  public var exact: Rational?
+  /// The exact expectation, when enumerated, as text (e.g. "7/2": the
+  /// engine knows no number type; the claims that enumerate pass it in).
+  public var exact: String?
   /// True when stopped by cancellation or budget before the plan was complete.
   public var partial: Bool
+
+  /// A result from its parts.
+  public init(decision: ExpectationDecision, samples: Int, estimate: Double, confidenceBound: Double,
+              plan: SequentialPlan?, exact: String?, partial: Bool) {
+    self.decision = decision
+    self.samples = samples
+    self.estimate = estimate
+    self.confidenceBound = confidenceBound
+    self.plan = plan
+    self.exact = exact
+    self.partial = partial
+  }
 
   /// Decision, sample size, estimate, bound and plan as evidence.
   public var json: JSONValue {
@@ -119,29 +133,9 @@ public struct ExpectationResult: Sendable {
       "estimate": .number(estimate), "confidenceBound": .number(confidenceBound), "partial": .bool(partial),
     ]
     if let plan { o["plan"] = plan.json }
-    if let exact { o["exact"] = .string(exact.description) }
+    if let exact { o["exact"] = .string(exact) }
     return .object(o)
   }
-}
-
-/// Decides E[X] ≤ c (or ≥ c) exactly from an enumeration of outcomes.
-///
-/// - Throws: `SequentialError` when a probability is negative or they do not sum to 1.
-/// - Complexity: O(outcomes) rational operations.
-public func checkExpectationExactly(outcomes: [(value: Rational, probability: Rational)], bound: Rational,
-                                    comparison: Comparison = .atMost) throws -> ExpectationResult {
-  var total = Rational(0)
-  var mean = Rational(0)
-  for o in outcomes {
-    guard o.probability.signum >= 0 else { throw SequentialError(reason: "negative probability \(o.probability)") }
-    total += o.probability
-    mean += o.value * o.probability
-  }
-  guard total == Rational(1) else { throw SequentialError(reason: "probabilities sum to \(total), not 1") }
-  let holds = comparison == .atMost ? !(bound < mean) : !(mean < bound)
-  let estimate = Double(mean)
-  return ExpectationResult(decision: holds ? .holds : .refuted, samples: 0, estimate: estimate,
-                           confidenceBound: estimate, plan: nil, exact: mean, partial: false)
 }
 
 /// Runs the planned sequential test on samples of `gen` (sample i seeded by
