@@ -80,7 +80,7 @@ public struct ChoiceSource: Sendable {
 
   /// Draws a boolean that is `true` with probability `probability` on fresh draws.
   public mutating func drawBool(probability: Double = 0.5) throws -> Bool {
-    let v = try choose(.boolean) { rng in .boolean(rng.nextDouble() < probability) }
+    let v = try choose(.boolean) { rng in .boolean(rng.uniformDouble() < probability) }
     if case .boolean(let b) = v { return b }
     return false
   }
@@ -110,12 +110,12 @@ public struct ChoiceSource: Sendable {
     if r <= 6 && (hi - lo > 1e6 || !(hi - lo).isFinite) {
       let top = Swift.min(Swift.max(lo.magnitude, hi.magnitude), .greatestFiniteMagnitude)
       let topExponent = Foundation.log10(top)
-      let exponent = -300 + rng.nextDouble() * (topExponent + 300)
+      let exponent = -300 + rng.uniformDouble() * (topExponent + 300)
       let x = Foundation.pow(10.0, exponent)
       let signed = rng.nextInt(below: 2) == 0 ? x : -x
       return Swift.min(Swift.max(signed, lo), hi)
     }
-    let u = rng.nextDouble()
+    let u = rng.uniformDouble()
     let x = lo * (1 - u) + hi * u  // no overflow even when hi − lo is not finite
     return Swift.min(Swift.max(x, lo), hi)
   }

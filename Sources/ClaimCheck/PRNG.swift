@@ -21,10 +21,4 @@ extension Xoshiro256 {
 
   /// A uniform integer in `range`, including ranges spanning all of `Int`.
   public mutating func nextInt(in range: ClosedRange<Int>) -> Int { uniformInt(in: range) }
-
-  /// A uniform double in [0, 1) with 53 random bits.
-  public mutating func nextDouble() -> Double { uniformDouble() }
-
-  /// A standard normal variate (Box–Muller).
-  public mutating func nextGaussian() -> Double { standardNormal() }
 }

@@ -19,7 +19,7 @@ import Testing
       let x = g.nextInt(below: 10)
       #expect(x < 10)
       seen.insert(x)
-      let d = g.nextDouble()
+      let d = g.uniformDouble()
       #expect(d >= 0 && d < 1)
     }
     #expect(seen.count == 10)
@@ -36,7 +36,7 @@ import Testing
   @Test func gaussianHasPlausibleMoments() {
     var g = PRNG(seed: 3)
     let n = 20_000
-    let xs = (0..<n).map { _ in g.nextGaussian() }
+    let xs = (0..<n).map { _ in g.standardNormal() }
     let mean = xs.reduce(0, +) / Double(n)
     let variance = xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)
     // Standard error of the mean is 1/sqrt(n) ≈ 0.007; 6 standard errors.

@@ -80,7 +80,7 @@ private func mutate(_ choice: Choice, _ rng: inout PRNG) -> ChoiceValue {
     return .integer(up ? (v > hi - step ? hi : v + step) : (v < lo + step ? lo : v - step))
   case (.float(let lo, let hi, let nonFinite), .float(let x)):
     if redraw { return .float(ChoiceSource.freshDouble(lo...hi, nonFinite, &rng)) }
-    let y = rng.nextInt(below: 2) == 0 ? x * (0.5 + 1.5 * rng.nextDouble()) : x + (rng.nextDouble() * 2 - 1)
+    let y = rng.nextInt(below: 2) == 0 ? x * (0.5 + 1.5 * rng.uniformDouble()) : x + (rng.uniformDouble() * 2 - 1)
     return .float(Swift.min(Swift.max(y, lo), hi))
   case (.rational(let mp, let mq), .rational(let p, let q)):
     if redraw || rng.nextInt(below: 2) == 0 { return .rational(rng.nextInt(in: -mp...mp), q) }
