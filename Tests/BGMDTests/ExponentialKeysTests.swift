@@ -116,20 +116,11 @@ import Testing
     }
   }
 
-  /// The block of `selectBlock(scores:)` for the `successive` and
-  /// `norm-proportional` readings, computed as the definition reads: scalar
-  /// keys standardExponential()/w_j in column order, a full sort by
-  /// (key, index), the first k indices sorted.
+  /// The documented reference (`referenceSuccessiveBlock`).
   func referenceBlock(
     _ scores: [Double], k: Int, reading: SelectionReading, using rng: inout Xoshiro256
   ) -> [Int] {
-    let weights = reading == .normProportional ? scores.map { $0.squareRoot() } : scores
-    let positives = weights.filter { $0 > 0 }.count
-    if positives <= k { return _allPositivesFilledUniformly(weights, k: k, positives: positives, using: &rng) }
-    var keys = [Double](repeating: .infinity, count: weights.count)
-    for j in weights.indices where weights[j] > 0 { keys[j] = rng.standardExponential() / weights[j] }
-    let order = keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
-    return Array(order.prefix(k)).sorted()
+    referenceSuccessiveBlock(scores: scores, k: k, reading: reading, using: &rng)
   }
 
   /// Scores of one of several shapes: spread over many binades, with zero
