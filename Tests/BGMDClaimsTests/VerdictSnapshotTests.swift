@@ -19,6 +19,15 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
     for o in outcomes where !o.ok {
       Issue.record("\(o.file.path): \(o.message) — replay with `swift run bgmd replay \(o.file.path)`")
     }
+    // Not vacuous: every claim the recorded standard run refuted has its
+    // counterexample among the replayed fixtures.
+    let file = try VerdictFile.load(packageRoot.appendingPathComponent("Proofs/verdicts.json"))
+    let refuted = (file.profiles["standard"] ?? [:]).filter { $0.value == .refuted }.map(\.key)
+    #expect(!refuted.isEmpty)
+    let claimsWithFixtures = Set(outcomes.compactMap { $0.fixture?.claim })
+    for id in refuted.sorted() {
+      #expect(claimsWithFixtures.contains(id), "\(id) is refuted in Proofs/verdicts.json but has no fixture")
+    }
   }
 
   @Test func quickVerdictsMatchTheRecordedOnes() throws {
