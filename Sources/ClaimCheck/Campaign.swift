@@ -135,11 +135,13 @@ public struct Campaign: Sendable {
   public var cancellation: CancellationFlag
   public var fixtures: FixtureStore?
   public var progress: (@Sendable (ProgressEvent) -> Void)?
+  /// The application's names (the report's schema tag).
+  public var names: EngineNames
 
   /// A campaign; `threads` defaults to the active processor count.
   public init(seed: UInt64, profile: Profile, shard: Shard = .all, threads: Int = processorCount,
               cancellation: CancellationFlag = CancellationFlag(), fixtures: FixtureStore? = nil,
-              progress: (@Sendable (ProgressEvent) -> Void)? = nil) {
+              progress: (@Sendable (ProgressEvent) -> Void)? = nil, names: EngineNames = .default) {
     self.seed = seed
     self.profile = profile
     self.shard = shard
@@ -147,6 +149,7 @@ public struct Campaign: Sendable {
     self.cancellation = cancellation
     self.fixtures = fixtures
     self.progress = progress
+    self.names = names
   }
 
   /// The seed of claim `id` in this run.
@@ -184,6 +187,6 @@ public struct Campaign: Sendable {
     if cancellation.isCancelled { partial = true }
     let run = RunInfo(seed: seed, profile: profile.rawValue, shard: shard.description,
                       seconds: Date().timeIntervalSince(start), partial: partial)
-    return ClaimReport(run: run, claims: records)
+    return ClaimReport(run: run, claims: records, schema: names.reportSchema)
   }
 }

@@ -30,28 +30,58 @@ public enum Profile: String, Sendable, Codable, CaseIterable {
     }
   }
 
-  /// `BGMD_PROFILE` when set, else `fallback`.
+  /// `<PREFIX>_PROFILE` when set (`names.environmentPrefix`), else `fallback`.
   /// - Throws: `ConfigurationError` when the variable names no profile.
-  public static func fromEnvironment(default fallback: Profile,
+  public static func fromEnvironment(default fallback: Profile, names: EngineNames = .default,
                                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Profile {
-    guard let text = environment["BGMD_PROFILE"], !text.isEmpty else { return fallback }
+    let variable = names.variable("PROFILE")
+    guard let text = environment[variable], !text.isEmpty else { return fallback }
     guard let p = Profile(rawValue: text.lowercased()) else {
-      throw ConfigurationError(variable: "BGMD_PROFILE", value: text, expected: "quick, standard or deep")
+      throw ConfigurationError(variable: variable, value: text, expected: "quick, standard or deep")
     }
     return p
   }
 }
 
-/// The run seed: `BGMD_SEED` when set (decimal or 0x-hex), else `fallback`.
+/// The run seed: `<PREFIX>_SEED` when set (decimal or 0x-hex), else `fallback`.
 /// - Throws: `ConfigurationError` when the variable is not a 64-bit integer.
-public func runSeed(default fallback: UInt64,
+public func runSeed(default fallback: UInt64, names: EngineNames = .default,
                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> UInt64 {
-  guard let text = environment["BGMD_SEED"], !text.isEmpty else { return fallback }
+  let variable = names.variable("SEED")
+  guard let text = environment[variable], !text.isEmpty else { return fallback }
   let value = text.hasPrefix("0x") ? UInt64(text.dropFirst(2), radix: 16) : UInt64(text)
   guard let v = value else {
-    throw ConfigurationError(variable: "BGMD_SEED", value: text, expected: "an unsigned 64-bit integer")
+    throw ConfigurationError(variable: variable, value: text, expected: "an unsigned 64-bit integer")
   }
   return v
+}
+
+/// The names an application gives the engine: the prefix of the
+/// environment variables it reads (`<PREFIX>_SEED`, `<PREFIX>_PROFILE`) and
+/// the schema tags of the reports and fixtures it writes. The engine knows
+/// no application; each passes its own (the BGMD suite's are
+/// `ClaimRegistry.names`).
+public struct EngineNames: Sendable, Hashable {
+  /// e.g. `BGMD`.
+  public var environmentPrefix: String
+  /// The `schema` of `claims.json`, e.g. `bgmd-claims/1`.
+  public var reportSchema: String
+  /// The `schema` of a fixture file, e.g. `bgmd-fixture/1`.
+  public var fixtureSchema: String
+
+  /// Names from their parts.
+  public init(environmentPrefix: String, reportSchema: String, fixtureSchema: String) {
+    self.environmentPrefix = environmentPrefix
+    self.reportSchema = reportSchema
+    self.fixtureSchema = fixtureSchema
+  }
+
+  /// The engine's own names: `CLAIMCHECK_SEED`, `claimcheck-claims/1`, `claimcheck-fixture/1`.
+  public static let `default` = EngineNames(environmentPrefix: "CLAIMCHECK", reportSchema: "claimcheck-claims/1",
+                                            fixtureSchema: "claimcheck-fixture/1")
+
+  /// `<PREFIX>_<name>`.
+  public func variable(_ name: String) -> String { "\(environmentPrefix)_\(name)" }
 }
 
 /// A bad environment setting.

@@ -38,14 +38,15 @@ public struct PropertyOutcome: Sendable, Hashable {
   }
 }
 
-/// Runs a universal property with the seed from `BGMD_SEED` (else `defaultSeed`)
-/// and the profile's budget, and returns an outcome ready for a test framework.
+/// Runs a universal property with the seed from `<PREFIX>_SEED` (else
+/// `defaultSeed`) and the profile's budget (`<PREFIX>_PROFILE`, else
+/// `profile`), and returns an outcome ready for a test framework.
 public func checkProperty<T>(
   _ name: String, _ gen: Gen<T>, testFilter: String, defaultSeed: UInt64 = 1, profile: Profile = .quick,
-  _ property: @escaping @Sendable (T) throws -> Bool
+  names: EngineNames = .default, _ property: @escaping @Sendable (T) throws -> Bool
 ) -> PropertyOutcome {
-  let seed = (try? runSeed(default: defaultSeed)) ?? defaultSeed
-  let budget = ((try? Profile.fromEnvironment(default: profile)) ?? profile).budget
+  let seed = (try? runSeed(default: defaultSeed, names: names)) ?? defaultSeed
+  let budget = ((try? Profile.fromEnvironment(default: profile, names: names)) ?? profile).budget
   let config = UniversalConfig(seed: seed, cases: budget.cases, shrinkAttempts: budget.shrinkAttempts,
                                shrinkStall: budget.shrinkStall)
   return PropertyOutcome(name: name, result: checkUniversal(gen, config: config, property), testFilter: testFilter)

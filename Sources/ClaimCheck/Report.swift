@@ -174,25 +174,24 @@ public struct ReportMergeError: Error, Sendable, Equatable, CustomStringConverti
   public var description: String { "cannot merge reports: \(reason)" }
 }
 
-/// `claims.json` (schema `bgmd-claims/1`).
+/// `claims.json` (its schema tag is the application's `EngineNames.reportSchema`,
+/// e.g. `bgmd-claims/1`).
 ///
 /// `encoded()` is a pure function of the report: keys sorted, slashes
 /// unescaped, doubles in shortest round-trip form. Apart from `run.seconds`
 /// and evidence keys named `seconds`/`timing`, a campaign's report is
 /// byte-identical across runs and thread counts.
 public struct ClaimReport: Sendable, Hashable, Codable {
-  /// The schema tag this code writes.
-  public static let currentSchema = "bgmd-claims/1"
-  /// Always `currentSchema` for reports made here.
+  /// The application's schema tag (`EngineNames.reportSchema`).
   public var schema: String
   /// Seed, profile, shard, time, partial flag.
   public var run: RunInfo
   /// The claims, sorted by id.
   public var claims: [ClaimRecord]
 
-  /// A report of `claims` (sorted by id) for `run`.
-  public init(run: RunInfo, claims: [ClaimRecord]) {
-    self.schema = ClaimReport.currentSchema
+  /// A report of `claims` (sorted by id) for `run`, tagged `schema`.
+  public init(run: RunInfo, claims: [ClaimRecord], schema: String = EngineNames.default.reportSchema) {
+    self.schema = schema
     self.run = run
     self.claims = claims.sorted { $0.id < $1.id }
   }
@@ -249,6 +248,6 @@ public struct ClaimReport: Sendable, Hashable, Codable {
     let shard = complete ? "1/1" : reports.map(\.run.shard).sorted().joined(separator: "+")
     let run = RunInfo(seed: first.run.seed, profile: first.run.profile, shard: shard,
                       seconds: reports.map(\.run.seconds).max() ?? 0, partial: reports.contains { $0.run.partial })
-    return ClaimReport(run: run, claims: claims)
+    return ClaimReport(run: run, claims: claims, schema: first.schema)
   }
 }

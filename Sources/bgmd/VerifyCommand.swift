@@ -43,9 +43,9 @@ struct Verify: ParsableCommand {
       }
       chosenProfile = p
     } else {
-      chosenProfile = try Profile.fromEnvironment(default: .standard)
+      chosenProfile = try Profile.fromEnvironment(default: .standard, names: ClaimRegistry.names)
     }
-    let runSeedValue = try seed ?? runSeed(default: 1)
+    let runSeedValue = try seed ?? runSeed(default: 1, names: ClaimRegistry.names)
     let parsedShard: Shard
     do { parsedShard = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
     if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -68,7 +68,7 @@ struct Verify: ParsableCommand {
       + "\(selected.filter { parsedShard.contains(claim: $0.id) }.count) claims, \(threads) threads")
     let campaign = Campaign(seed: runSeedValue, profile: chosenProfile, shard: parsedShard, threads: threads,
                             cancellation: cancellation, fixtures: FixtureStore(root: fixtureRoot),
-                            progress: ProgressReporter.stderrIfTerminal)
+                            progress: ProgressReporter.stderrIfTerminal, names: ClaimRegistry.names)
     let result = campaign.run(selected)
     try ReportWriter.write(result, to: reportDirectory, repositoryRoot: root)
     for c in result.claims {

@@ -12,8 +12,8 @@ import Testing
   static let path = ProcessInfo.processInfo.environment["BGMD_BREAKDOWN_REPORT"]
 
   @Test(.enabled(if: path != nil)) func writeReport() throws {
-    let profile = try Profile.fromEnvironment(default: .standard)
-    let seed = try runSeed(default: 1)
+    let profile = try Profile.fromEnvironment(default: .standard, names: ClaimRegistry.names)
+    let seed = try runSeed(default: 1, names: ClaimRegistry.names)
     let fixtures = ProcessInfo.processInfo.environment["BGMD_BREAKDOWN_FIXTURES"].map {
       FixtureStore(root: URL(fileURLWithPath: $0))
     }

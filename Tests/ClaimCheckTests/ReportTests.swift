@@ -3,6 +3,9 @@ import Testing
 @testable import ClaimCheck
 
 @Suite struct ReportTests {
+  /// An application's names, passed in (the engine hard-codes none).
+  static let names = EngineNames(environmentPrefix: "APP", reportSchema: "app-claims/1", fixtureSchema: "app-fixture/1")
+
   /// Three small claims of each kind, written against the public API.
   static func claims() -> [ClaimSpec] {
     [
@@ -37,12 +40,12 @@ import Testing
 
   @Test func reportIsByteIdenticalAcrossRunsAndThreads() throws {
     let encodings = try [1, 4, 1].map { threads in
-      try Campaign(seed: 7, profile: .quick, threads: threads).run(ReportTests.claims()).strippingTimings().encoded()
+      try Campaign(seed: 7, profile: .quick, threads: threads, names: Self.names).run(ReportTests.claims()).strippingTimings().encoded()
     }
     #expect(encodings[0] == encodings[1])
     #expect(encodings[0] == encodings[2])
     let text = String(decoding: encodings[0], as: UTF8.self)
-    #expect(text.contains(#""schema" : "bgmd-claims/1""#))
+    #expect(text.contains(#""schema" : "app-claims/1""#))
     #expect(text.contains(#""id" : "demo/mean""#))
     #expect(text.contains(#""counterexample" : null"#))
     #expect(text.contains(#""shard" : "1/1""#) && text.contains(#""partial" : false"#))
@@ -96,12 +99,14 @@ import Testing
 
   @Test func profileAndSeedFromEnvironment() throws {
     #expect(try Profile.fromEnvironment(default: .standard, environment: [:]) == .standard)
-    #expect(try Profile.fromEnvironment(default: .standard, environment: ["BGMD_PROFILE": "deep"]) == .deep)
+    #expect(try Profile.fromEnvironment(default: .standard, names: Self.names, environment: ["APP_PROFILE": "deep"]) == .deep)
+    #expect(try Profile.fromEnvironment(default: .standard, environment: ["CLAIMCHECK_PROFILE": "deep"]) == .deep)
+    #expect(try Profile.fromEnvironment(default: .quick, names: Self.names, environment: ["CLAIMCHECK_PROFILE": "deep"]) == .quick)
     #expect(throws: ConfigurationError.self) {
-      try Profile.fromEnvironment(default: .quick, environment: ["BGMD_PROFILE": "fast"])
+      try Profile.fromEnvironment(default: .quick, names: Self.names, environment: ["APP_PROFILE": "fast"])
     }
-    #expect(try runSeed(default: 1, environment: ["BGMD_SEED": "0x10"]) == 16)
-    #expect(throws: ConfigurationError.self) { try runSeed(default: 1, environment: ["BGMD_SEED": "-1"]) }
+    #expect(try runSeed(default: 1, names: Self.names, environment: ["APP_SEED": "0x10"]) == 16)
+    #expect(throws: ConfigurationError.self) { try runSeed(default: 1, names: Self.names, environment: ["APP_SEED": "-1"]) }
     #expect(Profile.quick.budget.cases < Profile.standard.budget.cases)
   }
 }

@@ -39,6 +39,11 @@ public struct ClaimFamily: Sendable {
 
 /// The paper's claims, by family and by stable id.
 public enum ClaimRegistry {
+  /// The suite's names for the engine: `BGMD_SEED`, `BGMD_PROFILE`, reports
+  /// tagged `bgmd-claims/1`, fixtures `bgmd-fixture/1`.
+  public static let names = EngineNames(environmentPrefix: "BGMD", reportSchema: "bgmd-claims/1",
+                                        fixtureSchema: "bgmd-fixture/1")
+
   /// Every family, in the paper's order.
   public static var families: [ClaimFamily] {
     [Lemma1Claims.family, BreakdownClaims.family, Lemma5Claims.family, Theorem2Claims.theorem1Family,
