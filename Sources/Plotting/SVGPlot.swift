@@ -22,7 +22,11 @@ public enum SVGPlot {
       p.x.isFinite && p.y.isFinite && (!plot.logX || p.x > 0) && (!plot.logY || p.y > 0)
     }
     let all = plot.series.flatMap { $0.points.filter(usable) }
-    let legendRows = (plot.series.count + 2) / 3
+    // Legend entries in columns as wide as the longest name allows (about
+    // 6 px per character at 11 px, plus the 22 px swatch), at most three.
+    let longest = plot.series.map { $0.name.count }.max() ?? 0
+    let columns = Swift.max(1, Swift.min(3, Int((width - left) / (Double(longest) * 6.2 + 34))))
+    let legendRows = (plot.series.count + columns - 1) / columns
     let totalH = height + Double(legendRows) * 16 + 6
     var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(totalH))\" "
     out += "viewBox=\"0 0 \(f(width)) \(f(totalH))\" font-family=\"sans-serif\" font-size=\"11\">"
@@ -66,8 +70,8 @@ public enum SVGPlot {
           for p in points { out += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2\" fill=\"\(colour)\"/>" }
         }
       }
-      let lx = left + Double(n % 3) * (plotW / 3)
-      let ly = height + Double(n / 3) * 16 + 4
+      let lx = left + Double(n % columns) * ((width - left) / Double(columns))
+      let ly = height + Double(n / columns) * 16 + 4
       out += "<line x1=\"\(f(lx))\" y1=\"\(f(ly))\" x2=\"\(f(lx + 18))\" y2=\"\(f(ly))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>"
       out += "<text x=\"\(f(lx + 22))\" y=\"\(f(ly + 4))\">\(escape(s.name))</text>"
     }
