@@ -81,6 +81,16 @@ public struct Fixture: Sendable, Hashable {
     return .object(o)
   }
 
+  /// Parses a fixture file's bytes, naming `file` and the first bad field
+  /// on error (`<root>` when the bytes are not JSON).
+  public init(data: Data, file: String) throws {
+    let json: JSONValue
+    do { json = try ClaimCheckJSON.decoder().decode(JSONValue.self, from: data) } catch {
+      throw FixtureError(file: file, field: "<root>", expected: "valid JSON", found: "unparseable text")
+    }
+    try self.init(json: json, file: file)
+  }
+
   /// Parses a fixture object, naming `file` and the first bad field on error.
   public init(json: JSONValue, file: String) throws {
     func fail(_ field: String, _ expected: String, _ found: JSONValue?) -> FixtureError {
@@ -179,11 +189,7 @@ public struct FixtureStore: Sendable {
     return try names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { name in
       let url = dir.appendingPathComponent(name)
       let data = try Data(contentsOf: url)
-      let json: JSONValue
-      do { json = try ClaimCheckJSON.decoder().decode(JSONValue.self, from: data) } catch {
-        throw FixtureError(file: url.path, field: "<root>", expected: "valid JSON", found: "unparseable text")
-      }
-      let fixture = try Fixture(json: json, file: url.path)
+      let fixture = try Fixture(data: data, file: url.path)
       guard fixture.claim == claim else {
         throw FixtureError(file: url.path, field: "claim", expected: "\"\(claim)\" (its folder)", found: "\"\(fixture.claim)\"")
       }

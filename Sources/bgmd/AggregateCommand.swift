@@ -118,7 +118,7 @@ struct Aggregate: ParsableCommand {
         ("epsilon", JSONText.number(c.epsilon)),
         ("iterations", "\(c.iterations)"),
         ("converged", "\(c.converged)"),
-      ])))
+      ] + (c.exponent == 0 ? [] : [("exponent", "\(c.exponent)")]))))
     }
     if let block = result.block { fields.append(("blockSize", "\(block.count)")) }
     fields.append(("excludedRows", JSONText.array(result.excludedRows.map { "\($0)" })))

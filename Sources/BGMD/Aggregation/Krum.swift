@@ -71,12 +71,12 @@ public struct Krum<Element: Scalar>: AggregationRule {
     } else {
       var largest = 0.0
       for x in kept.storage { largest = max(largest, abs(x.doubleValue)) }
-      let scale = largest > 0 ? 1 / largest : 1
+      let scale = _powerOfTwoScale(largest: largest)
       let d = kept.columns
       chosen = _krumChoice(n: n, neighbours: neighbours, count: selectionCount) { i, l in
         var sum = 0.0
         for j in 0..<d {
-          let t = (kept.storage[i * d + j].doubleValue - kept.storage[l * d + j].doubleValue) * scale
+          let t = kept.storage[i * d + j].doubleValue * scale - kept.storage[l * d + j].doubleValue * scale
           sum += t * t
         }
         return sum
