@@ -24,9 +24,9 @@ struct Replay: ParsableCommand {
     var failures = 0
     for o in outcomes {
       if !o.ok { failures += 1 }
-      print("\(o.ok ? "ok  " : "FAIL") \(o.fixture?.claim ?? "?") \(o.file.path): \(o.message)")
+      try Output.line("\(o.ok ? "ok  " : "FAIL") \(o.fixture?.claim ?? "?") \(o.file.path): \(o.message)")
     }
-    print("bgmd replay: \(outcomes.count) fixtures, \(failures) failing")
+    try Output.line("bgmd replay: \(outcomes.count) fixtures, \(failures) failing")
     if failures > 0 { throw ExitCode(1) }
   }
 }

@@ -22,7 +22,7 @@ struct Verify: ParsableCommand {
   var profile: String?
   @Option(help: "The run seed (default 1; BGMD_SEED overrides the default).")
   var seed: UInt64?
-  @Option(help: "Threads (default: the active processor count). Results do not depend on it.")
+  @Option(parsing: .unconditional, help: "Threads (default: the active processor count). Results do not depend on it.")
   var jobs: Int?
   @Option(help: "Run shard I of N (e.g. 2/4); join the shard reports with `bgmd report merge`.")
   var shard: String = "1/1"
@@ -48,7 +48,7 @@ struct Verify: ParsableCommand {
     let runSeedValue = try seed ?? runSeed(default: 1)
     let parsedShard: Shard
     do { parsedShard = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
-    if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+    try OptionRange.atLeast("jobs", jobs, 1)
     let selected = ClaimRegistry.select(claims)
     guard !selected.isEmpty else {
       throw ValidationError(ClaimRegistry.all.isEmpty
@@ -64,7 +64,7 @@ struct Verify: ParsableCommand {
     SignalCancellation.install(cancellation)
     defer { SignalCancellation.uninstall() }
     let threads = jobs ?? processorCount
-    print("bgmd verify: seed \(runSeedValue), profile \(chosenProfile.rawValue), shard \(parsedShard), "
+    try Output.line("bgmd verify: seed \(runSeedValue), profile \(chosenProfile.rawValue), shard \(parsedShard), "
       + "\(selected.filter { parsedShard.contains(claim: $0.id) }.count) claims, \(threads) threads")
     let campaign = Campaign(seed: runSeedValue, profile: chosenProfile, shard: parsedShard, threads: threads,
                             cancellation: cancellation, fixtures: FixtureStore(root: fixtureRoot),
@@ -73,12 +73,12 @@ struct Verify: ParsableCommand {
     try ReportWriter.write(result, to: reportDirectory, repositoryRoot: root)
     for c in result.claims {
       let worst = c.worst?.ratio.map { ", worst \(ReportText.ratio($0))" } ?? ""
-      print("  \(c.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(c.id) (\(c.method), \(c.cases) cases\(worst))")
+      try Output.line("  \(c.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(c.id) (\(c.method), \(c.cases) cases\(worst))")
     }
-    print("bgmd verify: \(ReportText.tally(result.claims)); report in \(reportDirectory.path)"
+    try Output.line("bgmd verify: \(ReportText.tally(result.claims)); report in \(reportDirectory.path)"
       + String(format: " (%.1f s)", result.run.seconds))
     if result.run.partial {
-      print("bgmd verify: interrupted — the report is partial")
+      try Output.line("bgmd verify: interrupted — the report is partial")
       throw ExitCode(130)
     }
 
@@ -88,7 +88,7 @@ struct Verify: ParsableCommand {
       file.record(result, replaceSection: claims.isEmpty)
       try FileManager.default.createDirectory(at: verdictURL.deletingLastPathComponent(), withIntermediateDirectories: true)
       try file.encoded().write(to: verdictURL, options: .atomic)
-      print("bgmd verify: recorded the \(chosenProfile.rawValue) verdicts in \(verdictURL.path)")
+      try Output.line("bgmd verify: recorded the \(chosenProfile.rawValue) verdicts in \(verdictURL.path)")
       if chosenProfile == .standard && claims.isEmpty {
         let reportURL = root.appendingPathComponent("Proofs/REPORT.md")
         let command = "swift run -c release bgmd verify --seed \(runSeedValue) --profile standard --record"
@@ -99,13 +99,13 @@ struct Verify: ParsableCommand {
         let text = MarkdownReport.render(result, fixtureLinkPrefix: ReportWriter.relativePrefix(
           from: reportURL.deletingLastPathComponent(), to: root), preamble: preamble)
         try Data(text.utf8).write(to: reportURL, options: .atomic)
-        print("bgmd verify: wrote \(reportURL.path)")
+        try Output.line("bgmd verify: wrote \(reportURL.path)")
       }
     }
     if strict {
       let differences = try VerdictFile.load(verdictURL).differences(result)
       if !differences.isEmpty {
-        for d in differences { print("bgmd verify: verdict moved: \(d)") }
+        for d in differences { try Output.line("bgmd verify: verdict moved: \(d)") }
         throw ExitCode(1)
       }
     }

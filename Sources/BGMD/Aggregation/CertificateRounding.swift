@@ -53,9 +53,10 @@ struct _IterateTerms {
 ///   L = (Σ_{i∉E} βᵢrᵢ² + ⟨R, z − x̄⟩)/c,
 /// and each computed term is within a proven distance of its exact value:
 /// - Σ βᵢrᵢ² vs ĝ − ĝ_E: within (3τ + 4γ(n + 2))·ĝ;
-/// - R̂ vs R: the accumulation Σ βᵢxᵢ, the scaling by 1/Σβ and the
-///   difference with z give ‖R̂ − R‖ ≤ ε_R = 2γ(2n + 12)·Σβ·(X + ‖z‖), with
-///   X = √d·max|x| ≥ ‖xᵢ‖;
+/// - R̂ vs R: R̂ = Σ̂β·(fl(acc·fl(1/Σ̂β)) − z) with acc = fl(Σ βᵢxᵢ) is
+///   acc − Σ̂β·z up to 3u·(Σβᵢ|xᵢ| + Σβ·|z|) per coordinate, and acc and
+///   Σ̂β are within γ(n) of Σ βᵢxᵢ (relative to Σ βᵢ|xᵢ|) and Σ βᵢ, so
+///   ‖R̂ − R‖ ≤ ε_R = γ(n + 4)·Σβ·(X + ‖z‖), with X = √d·max|x| ≥ ‖xᵢ‖;
 /// - x̄̂ vs x̄: ‖x̄̂ − x̄‖ ≤ γ(n + 3)·X;
 /// - the dot product: γ(d + 3)·‖R̂‖·‖z − x̄‖.
 /// The bound is the computed numerator minus these, over an upper bound on
@@ -65,7 +66,7 @@ func _rigorousLowerBound(_ t: _IterateTerms, atFixedPoint: Bool) -> Double {
   let u = 0x1p-53
   let tau = _gamma(t.d + 6) + 0x1p-80
   let x = Double(t.d).squareRoot() * t.magnitude * (1 + _gamma(2))
-  let rError = 2 * _gamma(2 * t.n + 12) * t.betaSum * (x + t.zNorm)
+  let rError = _gamma(t.n + 4) * t.betaSum * (x + t.zNorm) * (1 + _gamma(3))
   let meanError = _gamma(t.n + 3) * x
   let offset = t.offsetNorm * (1 + _gamma(t.d + 2)) + meanError
   let sNorm = (t.rNorm + rError) * (1 + _gamma(2))
