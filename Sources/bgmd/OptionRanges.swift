@@ -39,3 +39,11 @@ enum OptionRange {
 
   static func suffix(_ meaning: String) -> String { meaning.isEmpty ? "" : " (\(meaning))" }
 }
+
+/// A command's failure that is not about its arguments' syntax: printed as
+/// "Error: <message>" without the usage text, exit 1.
+struct CommandError: Error, CustomStringConvertible {
+  var message: String
+  init(_ message: String) { self.message = message }
+  var description: String { message }
+}

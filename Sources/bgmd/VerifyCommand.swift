@@ -60,6 +60,10 @@ struct Verify: ParsableCommand {
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
     let reportDirectory = URL(fileURLWithPath: report, relativeTo: cwd).standardizedFileURL
     let fixtureRoot = URL(fileURLWithPath: fixtures, relativeTo: cwd).standardizedFileURL
+    // A counterexample found must be stored: a store that cannot be
+    // written is an error now, not an inconclusive claim later.
+    let store = FixtureStore(root: fixtureRoot)
+    do { try store.checkWritable() } catch { throw CommandError("--fixtures: \(error)") }
     let cancellation = CancellationFlag()
     SignalCancellation.install(cancellation)
     defer { SignalCancellation.uninstall() }
@@ -67,9 +71,9 @@ struct Verify: ParsableCommand {
     try Output.line("bgmd verify: seed \(runSeedValue), profile \(chosenProfile.rawValue), shard \(parsedShard), "
       + "\(selected.filter { parsedShard.contains(claim: $0.id) }.count) claims, \(threads) threads")
     let campaign = Campaign(seed: runSeedValue, profile: chosenProfile, shard: parsedShard, threads: threads,
-                            cancellation: cancellation, fixtures: FixtureStore(root: fixtureRoot),
+                            cancellation: cancellation, fixtures: store,
                             progress: ProgressReporter.stderrIfTerminal)
-    let result = campaign.run(selected)
+    let result = Self.relocatingFixtures(campaign.run(selected), store: fixtureRoot, root: root)
     try ReportWriter.write(result, to: reportDirectory, repositoryRoot: root)
     for c in result.claims {
       let worst = c.worst?.ratio.map { ", worst \(ReportText.ratio($0))" } ?? ""
@@ -80,6 +84,15 @@ struct Verify: ParsableCommand {
     if result.run.partial {
       try Output.line("bgmd verify: interrupted — the report is partial")
       throw ExitCode(130)
+    }
+    // A claim whose check stopped on an error (of the implementation, of
+    // the fixture store) has no verdict about the paper: said loudly, and
+    // the exit is 1 once the reports are written.
+    let failed = result.claims.filter { $0.method == "error" }
+    for c in failed {
+      let message: String
+      if case .object(let o) = c.evidence, case .string(let text)? = o["error"] { message = text } else { message = "" }
+      Output.note("bgmd verify: \(c.id) stopped on an error, no verdict: \(message)")
     }
 
     let verdictURL = root.appendingPathComponent("Proofs/verdicts.json")
@@ -102,6 +115,7 @@ struct Verify: ParsableCommand {
         try Output.line("bgmd verify: wrote \(reportURL.path)")
       }
     }
+    if !failed.isEmpty { throw ExitCode(1) }
     if strict {
       let differences = try VerdictFile.load(verdictURL).differences(result)
       if !differences.isEmpty {
@@ -109,5 +123,27 @@ struct Verify: ParsableCommand {
         throw ExitCode(1)
       }
     }
+  }
+
+  /// The report with its fixture references pointing where the store wrote
+  /// them: unchanged for the repository's `fixtures/counterexamples`; for
+  /// another `--fixtures DIR`, `fixtures/counterexamples/…` becomes DIR/…
+  /// (relative to the repository root when DIR is inside it, else absolute),
+  /// so claims.json, claims.md and claims.html link to the files written.
+  static func relocatingFixtures(_ report: ClaimReport, store: URL, root: URL) -> ClaimReport {
+    let standard = root.appendingPathComponent("fixtures/counterexamples").standardizedFileURL.resolvingSymlinksInPath()
+    let target = store.standardizedFileURL.resolvingSymlinksInPath()
+    if standard.path == target.path { return report }
+    let rootPath = root.standardizedFileURL.resolvingSymlinksInPath().path
+    let base = target.path.hasPrefix(rootPath + "/") ? String(target.path.dropFirst(rootPath.count + 1)) : target.path
+    let prefix = "fixtures/counterexamples/"
+    var relocated = report
+    for i in relocated.claims.indices {
+      if var x = relocated.claims[i].counterexample, x.fixture.hasPrefix(prefix) {
+        x.fixture = base + "/" + x.fixture.dropFirst(prefix.count)
+        relocated.claims[i].counterexample = x
+      }
+    }
+    return relocated
   }
 }
