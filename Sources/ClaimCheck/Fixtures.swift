@@ -105,6 +105,34 @@ public struct Fixture: Sendable, Hashable {
     return .object(o)
   }
 
+  /// The first string under `value` written as a rational "p/q" (optional
+  /// sign, decimal digits) whose denominator is zero, with its dotted path:
+  /// the stored values are exact, and p/0 is none.
+  static func zeroDenominator(in value: JSONValue, path: String) -> (String, String)? {
+    switch value {
+    case .string(let text):
+      let body = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+      let parts = body.split(separator: "/", omittingEmptySubsequences: false)
+      let digits = { (s: Substring) in !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } }
+      if parts.count == 2, digits(parts[0]), digits(parts[1]), parts[1].allSatisfy({ $0 == "0" }) {
+        return (path, text)
+      }
+      return nil
+    case .array(let items):
+      for (i, item) in items.enumerated() {
+        if let hit = zeroDenominator(in: item, path: "\(path)[\(i)]") { return hit }
+      }
+      return nil
+    case .object(let fields):
+      for key in fields.keys.sorted() {
+        if let item = fields[key], let hit = zeroDenominator(in: item, path: "\(path).\(key)") { return hit }
+      }
+      return nil
+    default:
+      return nil
+    }
+  }
+
   /// Parses a fixture file's bytes, naming `file` and the first bad field
   /// on error (`<root>` when the bytes are not JSON).
   public init(data: Data, file: String) throws {
@@ -130,6 +158,11 @@ public struct Fixture: Sendable, Hashable {
     }
     guard let input = o["input"] else { throw fail("input", "a JSON value", nil) }
     guard let observed = o["observed"] else { throw fail("observed", "a JSON value", nil) }
+    for (name, value) in [("input", input), ("observed", observed)] {
+      if let (path, text) = Fixture.zeroDenominator(in: value, path: name) {
+        throw FixtureError(file: file, field: path, expected: "a rational \"p/q\" with q ≠ 0", found: "\"\(text)\"")
+      }
+    }
     var record: ChoiceRecord?
     if let c = o["choices"], c != .null {
       guard case .number(let v) = c["version"], v == Double(ChoiceRecord.currentVersion) else {
