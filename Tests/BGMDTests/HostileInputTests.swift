@@ -141,6 +141,10 @@ import Testing
     #expect(median.vector == [1.7e308 / 2 + 1.6e308 / 2])
     let floatMedian = try CoordinateMedian<Float>().aggregate(try Matrix<Float>([[3.3e38], [3.1e38]]), using: &rng)
     #expect(floatMedian.vector == [Float(3.2e38)])
+    // The GM's start (the coordinate median) on an even count of Float rows.
+    let gm = try GeometricMedian<Float>().aggregate(try Matrix<Float>([[3.3e38, 1], [3.1e38, 2], [3.2e38, 3], [3e38, 4]]),
+                                                   using: &rng)
+    #expect(gm.vector.allSatisfy { $0.isFinite } && gm.certificate?.converged == true, "\(gm.vector)")
   }
 
   /// Float32 rows near 3e38: the mean, about 4e37, is computed without
