@@ -8,6 +8,10 @@ import RealModule
 /// comparison): the output is then non-finite, and the rows are listed in
 /// `nonFiniteRowsIncluded`; `excludedRows` is always empty.
 ///
+/// Finite rows whose sum overflows (entries near the top of the range) are
+/// averaged scaled by a power of two (`_scaledMean`), so the mean of finite
+/// rows is finite.
+///
 /// Breakdown: 0 — one row moved to infinity moves the mean to infinity.
 /// - Complexity: O(b·d) time, O(d) memory.
 public struct Mean<Element: Scalar>: AggregationRule {
