@@ -33,6 +33,30 @@ public struct FixtureError: Error, Sendable, Equatable, CustomStringConvertible 
   }
 }
 
+/// A fixture store that cannot be written: names the directory.
+public struct FixtureStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The directory that could not be created or written.
+  public var directory: String
+  /// Why, as the system said it.
+  public var reason: String
+
+  public init(directory: String, reason: String) {
+    self.directory = directory
+    self.reason = reason
+  }
+
+  public var description: String { "fixture store \(directory) \(reason)" }
+
+  /// A Foundation file error's underlying POSIX reason when there is one.
+  static func reason(_ error: Error) -> String {
+    let ns = error as NSError
+    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+      return String(cString: strerror(Int32(underlying.code)))
+    }
+    return ns.localizedDescription
+  }
+}
+
 /// One counterexample or permanent example (schema `bgmd-fixture/1`).
 public struct Fixture: Sendable, Hashable {
   /// The schema tag every fixture file carries.
@@ -81,6 +105,44 @@ public struct Fixture: Sendable, Hashable {
     return .object(o)
   }
 
+  /// The first string under `value` written as a rational "p/q" (optional
+  /// sign, decimal digits) whose denominator is zero, with its dotted path:
+  /// the stored values are exact, and p/0 is none.
+  static func zeroDenominator(in value: JSONValue, path: String) -> (String, String)? {
+    switch value {
+    case .string(let text):
+      let body = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+      let parts = body.split(separator: "/", omittingEmptySubsequences: false)
+      let digits = { (s: Substring) in !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber } }
+      if parts.count == 2, digits(parts[0]), digits(parts[1]), parts[1].allSatisfy({ $0 == "0" }) {
+        return (path, text)
+      }
+      return nil
+    case .array(let items):
+      for (i, item) in items.enumerated() {
+        if let hit = zeroDenominator(in: item, path: "\(path)[\(i)]") { return hit }
+      }
+      return nil
+    case .object(let fields):
+      for key in fields.keys.sorted() {
+        if let item = fields[key], let hit = zeroDenominator(in: item, path: "\(path).\(key)") { return hit }
+      }
+      return nil
+    default:
+      return nil
+    }
+  }
+
+  /// Parses a fixture file's bytes, naming `file` and the first bad field
+  /// on error (`<root>` when the bytes are not JSON).
+  public init(data: Data, file: String) throws {
+    let json: JSONValue
+    do { json = try ClaimCheckJSON.decoder().decode(JSONValue.self, from: data) } catch {
+      throw FixtureError(file: file, field: "<root>", expected: "valid JSON", found: "unparseable text")
+    }
+    try self.init(json: json, file: file)
+  }
+
   /// Parses a fixture object, naming `file` and the first bad field on error.
   public init(json: JSONValue, file: String) throws {
     func fail(_ field: String, _ expected: String, _ found: JSONValue?) -> FixtureError {
@@ -96,6 +158,11 @@ public struct Fixture: Sendable, Hashable {
     }
     guard let input = o["input"] else { throw fail("input", "a JSON value", nil) }
     guard let observed = o["observed"] else { throw fail("observed", "a JSON value", nil) }
+    for (name, value) in [("input", input), ("observed", observed)] {
+      if let (path, text) = Fixture.zeroDenominator(in: value, path: name) {
+        throw FixtureError(file: file, field: path, expected: "a rational \"p/q\" with q ≠ 0", found: "\"\(text)\"")
+      }
+    }
     var record: ChoiceRecord?
     if let c = o["choices"], c != .null {
       guard case .number(let v) = c["version"], v == Double(ChoiceRecord.currentVersion) else {
@@ -133,6 +200,30 @@ public struct FixtureStore: Sendable {
   /// A store rooted at `root` (created on first write).
   public init(root: URL) { self.root = root }
 
+  /// Creates the root if needed and writes and removes a probe file in it,
+  /// so a store that cannot take a counterexample is reported before a
+  /// campaign runs instead of losing one when it is found.
+  /// - Throws: `FixtureStoreError` naming the directory and the reason.
+  public func checkWritable() throws {
+    do {
+      try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    } catch {
+      var ancestor = root.deletingLastPathComponent()
+      while !FileManager.default.fileExists(atPath: ancestor.path) && ancestor.path != "/" {
+        ancestor = ancestor.deletingLastPathComponent()
+      }
+      let where_ = FileManager.default.isWritableFile(atPath: ancestor.path)
+        ? "" : "; \(ancestor.path) is not writable"
+      throw FixtureStoreError(
+        directory: root.path, reason: "cannot be created (\(FixtureStoreError.reason(error))\(where_))")
+    }
+    let probe = root.appendingPathComponent(".write-probe-\(ProcessInfo.processInfo.processIdentifier)")
+    guard FileManager.default.createFile(atPath: probe.path, contents: Data()) else {
+      throw FixtureStoreError(directory: root.path, reason: "is not writable (\(String(cString: strerror(errno))))")
+    }
+    try? FileManager.default.removeItem(at: probe)
+  }
+
   /// The folder of `claim`; rejects empty, `.` and `..` path components.
   public func directory(for claim: String) throws -> URL {
     let parts = claim.split(separator: "/", omittingEmptySubsequences: false)
@@ -147,15 +238,33 @@ public struct FixtureStore: Sendable {
   @discardableResult
   public func write(_ fixture: Fixture) throws -> URL {
     let dir = try directory(for: fixture.claim)
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    do {
+      try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    } catch {
+      throw FixtureStoreError(directory: dir.path, reason: "cannot be created (\(FixtureStoreError.reason(error)))")
+    }
     let target = dir.appendingPathComponent("\(fixture.hash).json")
     let temp = dir.appendingPathComponent(".\(fixture.hash).json.tmp-\(ProcessInfo.processInfo.processIdentifier)")
-    var data = try ClaimCheckJSON.encoder().encode(fixture.json)
+    // A rewrite of the same input keeps what the file held and this
+    // fixture lacks (the choice sequence, the summary): a counterexample
+    // found again without its choices must not lose them.
+    var merged = fixture
+    if let data = try? Data(contentsOf: target), let old = try? Fixture(data: data, file: target.path),
+       old.claim == fixture.claim, old.input == fixture.input {
+      if merged.choices == nil { merged.choices = old.choices }
+      if merged.summary == nil { merged.summary = old.summary }
+    }
+    var data = try ClaimCheckJSON.encoder().encode(merged.json)
     data.append(0x0A)
-    try data.write(to: temp)
+    do {
+      try data.write(to: temp)
+    } catch {
+      throw FixtureStoreError(directory: dir.path, reason: "cannot take \(target.lastPathComponent) (\(FixtureStoreError.reason(error)))")
+    }
     guard rename(temp.path, target.path) == 0 else {
+      let reason = String(cString: strerror(errno))
       try? FileManager.default.removeItem(at: temp)
-      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
+      throw FixtureStoreError(directory: dir.path, reason: "cannot take \(target.lastPathComponent) (\(reason))")
     }
     return target
   }
@@ -179,11 +288,7 @@ public struct FixtureStore: Sendable {
     return try names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { name in
       let url = dir.appendingPathComponent(name)
       let data = try Data(contentsOf: url)
-      let json: JSONValue
-      do { json = try ClaimCheckJSON.decoder().decode(JSONValue.self, from: data) } catch {
-        throw FixtureError(file: url.path, field: "<root>", expected: "valid JSON", found: "unparseable text")
-      }
-      let fixture = try Fixture(json: json, file: url.path)
+      let fixture = try Fixture(data: data, file: url.path)
       guard fixture.claim == claim else {
         throw FixtureError(file: url.path, field: "claim", expected: "\"\(claim)\" (its folder)", found: "\"\(fixture.claim)\"")
       }

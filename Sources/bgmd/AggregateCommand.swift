@@ -23,15 +23,24 @@ struct Aggregate: ParsableCommand {
       --memory-free means block GM without memory (Algorithm 1's residual); \
       for a single aggregation call it changes nothing and is accepted for \
       symmetry with training runs. .npy files with dtype <f4 are aggregated \
-      in Float32, everything else in Float64.
+      in Float32, everything else in Float64. trimmed-mean drops ⌊β·n⌋ values \
+      per side of each coordinate, n the finite rows: with fewer than 1/β \
+      rows (b < 10 at the default β = 0.1) it trims nothing and is the mean; \
+      --json reports the count as trimmedPerSide. Rows with NaN or ±∞ \
+      entries are excluded by the robust rules and propagated by the mean; \
+      either way stderr says so in text mode, and --json lists them \
+      (excludedRows, nonFiniteRowsIncluded). The geometric-median \
+      certificate's objective and lowerBound are proven bounds (rounding \
+      included); for rows near the ends of the floating range they are in \
+      units of 2^exponent (the exponent field, present when not 0).
       """
   )
 
   @Option(help: "mean, coordinate-median, trimmed-mean, krum, geometric-median or block-gm.")
   var rule: RuleName
-  @Option(help: "block-gm: the block size k.")
+  @Option(parsing: .unconditional, help: "block-gm: the block size k.")
   var k: Int?
-  @Option(help: "block-gm: the block size as a fraction of d (k = ⌈f·d⌉).")
+  @Option(parsing: .unconditional, help: "block-gm: the block size as a fraction of d (k = ⌈f·d⌉).")
   var fraction: Double?
   @Option(help: "block-gm: the reading of Algorithm 2 (\(SelectionReading.allCases.map(\.rawValue).joined(separator: ", "))).")
   var selection: String = SelectionReading.successive.rawValue
@@ -39,19 +48,19 @@ struct Aggregate: ParsableCommand {
   var memoryFree = false
   @Option(help: "Seed of the selection's random draws.")
   var seed: UInt64 = 1
-  @Option(help: "Geometric median: the certified relative accuracy ε.")
+  @Option(parsing: .unconditional, help: "Geometric median: the certified relative accuracy ε.")
   var epsilon: Double = 1e-6
-  @Option(help: "Geometric median: the most Weiszfeld iterations.")
+  @Option(parsing: .unconditional, help: "Geometric median: the most Weiszfeld iterations.")
   var maxIterations: Int = 1000
-  @Option(help: "trimmed-mean: the fraction β trimmed per side.")
+  @Option(parsing: .unconditional, help: "trimmed-mean: the fraction β trimmed per side.")
   var trim: Double = 0.1
-  @Option(help: "krum: f, the number of Byzantine rows assumed.")
+  @Option(parsing: .unconditional, help: "krum: f, the number of Byzantine rows assumed.")
   var byzantine: Int = 0
   @Option(help: "The matrix file (.npy, .csv or .json).")
   var input: String
   @Option(help: "Where to write the aggregate (.npy, .csv or .json); printed when absent.")
   var output: String?
-  @Option(name: .customLong("repeat"), help: "Aggregate N times and report the median seconds per call.")
+  @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Aggregate N times and report the median seconds per call.")
   var repetitions: Int = 1
   @Flag(help: "Print one JSON object instead of the aggregate.")
   var json = false
@@ -61,7 +70,14 @@ struct Aggregate: ParsableCommand {
     if SelectionReading(rawValue: selection) == nil {
       throw ValidationError("--selection \(selection): expected one of \(SelectionReading.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    if repetitions < 1 { throw ValidationError("--repeat must be at least 1") }
+    try OptionRange.atLeast("repeat", repetitions, 1)
+    try OptionRange.atLeast("k", k, 1, "the block size")
+    try OptionRange.within("fraction", fraction, lower: 0, lowerIncluded: false, upper: 1, upperIncluded: true,
+                           "the block size as a fraction of d")
+    try OptionRange.within("epsilon", epsilon, lower: 0, "the certified relative accuracy")
+    try OptionRange.atLeast("max-iterations", maxIterations, 0)
+    try OptionRange.within("trim", trim, lower: 0, upper: 0.5, "the fraction trimmed per side")
+    try OptionRange.atLeast("byzantine", byzantine, 0, "the number of Byzantine rows Krum assumes")
     if (k != nil || fraction != nil) && rule != .blockGM {
       throw ValidationError("--k and --fraction apply to --rule block-gm only")
     }
@@ -98,9 +114,25 @@ struct Aggregate: ParsableCommand {
       seconds.append(try timeSeconds { result = try aggregator.aggregate(matrix, using: &rng) })
     }
     guard let result else { return }
+    let trimmedPerSide = rule == .trimmedMean
+      ? Int((trim * Double(matrix.rows - result.excludedRows.count)).rounded(.down)) : nil
     if let output { try MatrixFile.write(vector: result.vector, path: output) }
     if !json {
-      if output == nil { print(CSVFormat.encode(vector: result.vector), terminator: "") }
+      // What the JSON mode reports as fields, said on standard error so the
+      // printed aggregate stays a plain CSV line.
+      if !result.nonFiniteRowsIncluded.isEmpty {
+        Output.note("bgmd aggregate: \(aggregator.name) included \(result.nonFiniteRowsIncluded.count) row(s) with NaN or ±∞ entries (rows \(rowList(result.nonFiniteRowsIncluded))); the aggregate is not finite where they are")
+      }
+      if !result.excludedRows.isEmpty {
+        Output.note("bgmd aggregate: \(aggregator.name) excluded \(result.excludedRows.count) of \(matrix.rows) rows with NaN or ±∞ entries (rows \(rowList(result.excludedRows)))")
+      }
+      if let trimmedPerSide, trimmedPerSide == 0 {
+        Output.note("bgmd aggregate: trimmed-mean with β = \(trim) and \(matrix.rows - result.excludedRows.count) finite rows trims ⌊β·n⌋ = 0 values per side: this is the mean of the finite rows")
+      }
+      if let c = result.certificate, !c.converged {
+        Output.note("bgmd aggregate: the geometric median did not reach ε = \(epsilon) in \(c.iterations) iterations; proven ε = \(c.epsilon) (the best iterate is printed)")
+      }
+      if output == nil { try Output.write(CSVFormat.encode(vector: result.vector)) }
       return
     }
     var fields: [(String, String)] = [
@@ -118,14 +150,20 @@ struct Aggregate: ParsableCommand {
         ("epsilon", JSONText.number(c.epsilon)),
         ("iterations", "\(c.iterations)"),
         ("converged", "\(c.converged)"),
-      ])))
+      ] + (c.exponent == 0 ? [] : [("exponent", "\(c.exponent)")]))))
     }
     if let block = result.block { fields.append(("blockSize", "\(block.count)")) }
+    if let trimmedPerSide { fields.append(("trimmedPerSide", "\(trimmedPerSide)")) }
     fields.append(("excludedRows", JSONText.array(result.excludedRows.map { "\($0)" })))
     if !result.nonFiniteRowsIncluded.isEmpty {
       fields.append(("nonFiniteRowsIncluded", JSONText.array(result.nonFiniteRowsIncluded.map { "\($0)" })))
     }
     fields.append(("seconds", JSONText.number(medianSeconds(seconds))))
-    print(JSONText.object(fields))
+    try Output.line(JSONText.object(fields))
   }
+}
+
+/// Row indices for a message: all of them up to 10, then "…".
+func rowList(_ rows: [Int]) -> String {
+  rows.prefix(10).map(String.init).joined(separator: ", ") + (rows.count > 10 ? ", …" : "")
 }

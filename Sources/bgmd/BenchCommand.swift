@@ -52,7 +52,7 @@ struct Bench: ParsableCommand {
     }
     sections.append(("geometricMedian", JSONText.array(gm)))
     sections.append(("successiveSelection", try benchSelection(g, repetitions: repetitions)))
-    print(JSONText.object(sections))
+    try Output.line(JSONText.object(sections))
   }
 }
 

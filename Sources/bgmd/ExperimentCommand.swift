@@ -62,7 +62,7 @@ struct ExperimentOptions: ParsableArguments {
     try grid.write(encodeResult(summary), to: "\(stem).json")
     try grid.write(summary.markdown(), to: "\(stem).md")
     try grid.write(SVGPlot.document(summary.plot()), to: "\(stem).svg")
-    print(summary.markdown(), terminator: "")
+    try Output.write(summary.markdown())
   }
 
   /// What goes into every result file: the command line and the machine.
@@ -80,8 +80,8 @@ struct ExperimentOptions: ParsableArguments {
       let c = p.last
       let line = String(format: "\r[%d/%d] %@ %@ seed %llu: acc %.3f%@   ", p.finished, p.total, c.setting, c.method,
                         c.seed, c.accuracy, c.diverged ? " (diverged)" : "")
-      FileHandle.standardError.write(Data(line.utf8))
-      if p.finished == p.total { FileHandle.standardError.write(Data("\n".utf8)) }
+      Output.progress(line)
+      if p.finished == p.total { Output.progress("\n") }
     }
   }
 }
@@ -109,8 +109,8 @@ struct Table3: ParsableCommand {
     let table = Table3Experiment(experiment: setup, seeds: options.seeds, outputDirectory: options.out,
                                  jobs: options.jobs, cellLimit: options.cellLimit)
     let (summary, outcome) = try table.run(metadata: options.metadata(), progress: options.progress())
-    print(summary.markdown(), terminator: "")
-    print("cells: \(outcome.reused) reused, \(outcome.ran) run\(outcome.complete ? "" : " (incomplete: rerun to resume)")")
+    try Output.write(summary.markdown())
+    try Output.line("cells: \(outcome.reused) reused, \(outcome.ran) run\(outcome.complete ? "" : " (incomplete: rerun to resume)")")
   }
 }
 
@@ -198,7 +198,7 @@ struct ExperimentReport: ParsableCommand {
     let text = try notes.map { try String(contentsOfFile: $0, encoding: .utf8) }
     let report = try ResultsReport(directory: out).markdown(notes: text)
     try report.write(toFile: (out as NSString).appendingPathComponent("RESULTS.md"), atomically: true, encoding: .utf8)
-    print("wrote \((out as NSString).appendingPathComponent("RESULTS.md"))")
+    try Output.line("wrote \((out as NSString).appendingPathComponent("RESULTS.md"))")
   }
 }
 

@@ -9,7 +9,9 @@ struct Replay: ParsableCommand {
     abstract: "Replay counterexample fixtures; exit 1 when one no longer does what it records.",
     discussion: """
       A fixture with `expect: refutes` must still refute its claim; one with `expect: holds` must \
-      still satisfy it. A malformed fixture is an error naming the file and the field.
+      still satisfy it; one that no longer does is STALE. A malformed fixture (MALFORMED) is an \
+      error naming the file and the field, a path that does not exist is MISSING, and a replay \
+      that stops on an error of the implementation is ERROR; any of these exits 1.
       """
   )
 
@@ -21,12 +23,25 @@ struct Replay: ParsableCommand {
     let targets = (paths.isEmpty ? ["fixtures/counterexamples"] : paths)
       .map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
     let outcomes = FixtureReplay.replayAll(targets)
-    var failures = 0
+    var counts: [FixtureReplay.Outcome.Kind: Int] = [:]
     for o in outcomes {
-      if !o.ok { failures += 1 }
-      print("\(o.ok ? "ok  " : "FAIL") \(o.fixture?.claim ?? "?") \(o.file.path): \(o.message)")
+      counts[o.kind, default: 0] += 1
+      let label: String
+      switch o.kind {
+      case .ok: label = "ok       "
+      case .stale: label = "STALE    "
+      case .malformed: label = "MALFORMED"
+      case .unreadable: label = "MISSING  "
+      case .error: label = "ERROR    "
+      }
+      try Output.line("\(label) \(o.fixture?.claim ?? "?") \(o.file.path): \(o.message)")
     }
-    print("bgmd replay: \(outcomes.count) fixtures, \(failures) failing")
-    if failures > 0 { throw ExitCode(1) }
+    let failing = outcomes.count - counts[.ok, default: 0]
+    var parts = ["\(outcomes.count) fixtures", "\(failing) failing"]
+    for kind in [FixtureReplay.Outcome.Kind.stale, .malformed, .unreadable, .error] where counts[kind, default: 0] > 0 {
+      parts.append("\(counts[kind, default: 0]) \(kind == .unreadable ? "missing or unreadable" : kind.rawValue)")
+    }
+    try Output.line("bgmd replay: " + parts.joined(separator: ", "))
+    if failing > 0 { throw ExitCode(1) }
   }
 }

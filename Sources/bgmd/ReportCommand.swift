@@ -41,7 +41,7 @@ struct Report: ParsableCommand {
       let merged = try ClaimReport.merge(reports)
       let directory = URL(fileURLWithPath: report, relativeTo: cwd).standardizedFileURL
       try ReportWriter.write(merged, to: directory, repositoryRoot: PackageRoot.current())
-      print("bgmd report merge: \(merged.claims.count) claims from \(reports.count) reports, shard \(merged.run.shard); "
+      try Output.line("bgmd report merge: \(merged.claims.count) claims from \(reports.count) reports, shard \(merged.run.shard); "
         + "\(ReportText.tally(merged.claims)); report in \(directory.path)")
     }
   }

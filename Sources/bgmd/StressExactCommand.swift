@@ -35,6 +35,6 @@ struct StressExact: ParsableCommand {
       }
     }
     let hull = intervals.dropFirst().reduce(intervals.first ?? RationalInterval(exactly: 0)) { $0.union($1) }
-    print("stress-exact: rounds \(rounds), checksum \(Double(sum)), hull width \(Double(hull.width))")
+    try Output.line("stress-exact: rounds \(rounds), checksum \(Double(sum)), hull width \(Double(hull.width))")
   }
 }

@@ -50,29 +50,33 @@ struct Train: ParsableCommand {
   @Option(help: "sgd, cmd, gmd or bgmd.") var method: Method = .bgmd
   @Option(help: "BGMD's memory: averaged (Algorithm 1 as printed), per-row or none.") var memory: MemoryVariant = .averaged
   @Option(help: "BGMD's reading of Algorithm 2.") var selection: SelectionReading = .successive
-  @Option(help: "BGMD's block fraction k/d.") var fraction: Double = 0.1
+  @Option(parsing: .unconditional, help: "BGMD's block fraction k/d.") var fraction: Double = 0.1
   @Option(help: "Corruption as KIND:PSI, e.g. bit-flip:0.2.") var corruption: String?
   @Option(help: "fixed (the same slots every iteration) or dynamic (fresh slots each iteration).")
   var schedule: CorruptionSchedule.Kind = .dynamic
-  @Option(help: "Iterations T.") var iterations: Int = 100
+  @Option(parsing: .unconditional, help: "Iterations T.") var iterations: Int = 100
   @Option(help: "The run's seed.") var seed: UInt64 = 1
   @Option(help: "Where to write the curve (.csv or .json); printed as CSV when absent.") var out: String?
-  @Option(help: "The step γ (default: the problem's).") var step: Double?
-  @Option(help: "b, the rows (workers) per iteration.") var workers: Int = 10
-  @Option(help: "d for quadratic, least-squares and logistic.") var dimension: Int?
-  @Option(help: "Mini-batch size per worker (data problems).") var batchSize: Int?
-  @Option(help: "Geometric median: the certified relative accuracy ε.") var epsilon: Double = 1e-6
+  @Option(parsing: .unconditional, help: "The step γ (default: the problem's).") var step: Double?
+  @Option(parsing: .unconditional, help: "b, the rows (workers) per iteration.") var workers: Int = 10
+  @Option(parsing: .unconditional, help: "d for quadratic, least-squares and logistic.") var dimension: Int?
+  @Option(parsing: .unconditional, help: "Mini-batch size per worker (data problems).") var batchSize: Int?
+  @Option(parsing: .unconditional, help: "Geometric median: the certified relative accuracy ε.") var epsilon: Double = 1e-6
   @Option(help: "plain (x ← x − g̃), momentum, nesterov or adam (the authors' code).") var update: UpdateName = .plain
   @Option(help: "mlp: the MNIST CSV file.") var data: String = "fixtures/data/mnist_5k.csv"
   @Flag(help: "mlp: the non-iid shard partition of §7.1 instead of iid.") var nonIid = false
-  @Option(help: "Evaluate every N iterations.") var evaluateEvery: Int?
+  @Option(parsing: .unconditional, help: "Evaluate every N iterations.") var evaluateEvery: Int?
 
   func validate() throws {
-    guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
-    guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-    guard fraction > 0, fraction <= 1 else { throw ValidationError("--fraction must be in (0, 1]") }
-    guard epsilon > 0 else { throw ValidationError("--epsilon must be positive") }
-    if let step, !(step > 0 && step.isFinite) { throw ValidationError("--step must be a positive number") }
+    try OptionRange.atLeast("iterations", iterations, 1)
+    try OptionRange.atLeast("workers", workers, 1)
+    try OptionRange.within("fraction", fraction, lower: 0, lowerIncluded: false, upper: 1, upperIncluded: true,
+                           "the block size as a fraction of d")
+    try OptionRange.within("epsilon", epsilon, lower: 0, lowerIncluded: false, "the certified relative accuracy")
+    try OptionRange.within("step", step, lower: 0, lowerIncluded: false, "the step γ")
+    try OptionRange.atLeast("dimension", dimension, 1, "d, the number of coordinates")
+    try OptionRange.atLeast("batch-size", batchSize, 1, "samples per worker and mini-batch")
+    try OptionRange.atLeast("evaluate-every", evaluateEvery, 1)
     if let out, !(out.hasSuffix(".csv") || out.hasSuffix(".json")) {
       throw ValidationError("--out must end in .csv or .json")
     }
@@ -111,9 +115,9 @@ struct Train: ParsableCommand {
       if let d = point.evaluation.squaredDistance { line += "  dist² \(format(d))" }
       if let a = point.evaluation.accuracy { line += "  acc \(format(a))" }
       line += "  \(format(point.seconds)) s"
-      FileHandle.standardError.write(Data(line.utf8))
+      Output.progress(line)
     }
-    if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    if terminal { Output.progress("\n") }
     let text: String
     if let out, out.hasSuffix(".json") {
       text = json(curve, task: task, method: methodSpec, corruption: spec)
@@ -127,7 +131,7 @@ struct Train: ParsableCommand {
         throw ValidationError("cannot write \(out): \(error.localizedDescription)")
       }
     } else {
-      print(text, terminator: "")
+      try Output.write(text)
     }
   }
 

@@ -22,7 +22,7 @@ struct Verify: ParsableCommand {
   var profile: String?
   @Option(help: "The run seed (default 1; BGMD_SEED overrides the default).")
   var seed: UInt64?
-  @Option(help: "Threads (default: the active processor count). Results do not depend on it.")
+  @Option(parsing: .unconditional, help: "Threads (default: the active processor count). Results do not depend on it.")
   var jobs: Int?
   @Option(help: "Run shard I of N (e.g. 2/4); join the shard reports with `bgmd report merge`.")
   var shard: String = "1/1"
@@ -48,7 +48,7 @@ struct Verify: ParsableCommand {
     let runSeedValue = try seed ?? runSeed(default: 1, names: ClaimRegistry.names)
     let parsedShard: Shard
     do { parsedShard = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
-    if let j = jobs, j < 1 { throw ValidationError("--jobs must be at least 1") }
+    try OptionRange.atLeast("jobs", jobs, 1)
     let selected = ClaimRegistry.select(claims)
     guard !selected.isEmpty else {
       throw ValidationError(ClaimRegistry.all.isEmpty
@@ -60,26 +60,39 @@ struct Verify: ParsableCommand {
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
     let reportDirectory = URL(fileURLWithPath: report, relativeTo: cwd).standardizedFileURL
     let fixtureRoot = URL(fileURLWithPath: fixtures, relativeTo: cwd).standardizedFileURL
+    // A counterexample found must be stored: a store that cannot be
+    // written is an error now, not an inconclusive claim later.
+    let store = FixtureStore(root: fixtureRoot)
+    do { try store.checkWritable() } catch { throw CommandError("--fixtures: \(error)") }
     let cancellation = CancellationFlag()
     SignalCancellation.install(cancellation)
     defer { SignalCancellation.uninstall() }
     let threads = jobs ?? processorCount
-    print("bgmd verify: seed \(runSeedValue), profile \(chosenProfile.rawValue), shard \(parsedShard), "
+    try Output.line("bgmd verify: seed \(runSeedValue), profile \(chosenProfile.rawValue), shard \(parsedShard), "
       + "\(selected.filter { parsedShard.contains(claim: $0.id) }.count) claims, \(threads) threads")
     let campaign = Campaign(seed: runSeedValue, profile: chosenProfile, shard: parsedShard, threads: threads,
-                            cancellation: cancellation, fixtures: FixtureStore(root: fixtureRoot),
+                            cancellation: cancellation, fixtures: store,
                             progress: ProgressReporter.stderrIfTerminal, names: ClaimRegistry.names)
-    let result = campaign.run(selected)
+    let result = Self.relocatingFixtures(campaign.run(selected), store: fixtureRoot, root: root)
     try ReportWriter.write(result, to: reportDirectory, repositoryRoot: root)
     for c in result.claims {
       let worst = c.worst?.ratio.map { ", worst \(ReportText.ratio($0))" } ?? ""
-      print("  \(c.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(c.id) (\(c.method), \(c.cases) cases\(worst))")
+      try Output.line("  \(c.verdict.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(c.id) (\(c.method), \(c.cases) cases\(worst))")
     }
-    print("bgmd verify: \(ReportText.tally(result.claims)); report in \(reportDirectory.path)"
+    try Output.line("bgmd verify: \(ReportText.tally(result.claims)); report in \(reportDirectory.path)"
       + String(format: " (%.1f s)", result.run.seconds))
     if result.run.partial {
-      print("bgmd verify: interrupted — the report is partial")
+      try Output.line("bgmd verify: interrupted — the report is partial")
       throw ExitCode(130)
+    }
+    // A claim whose check stopped on an error (of the implementation, of
+    // the fixture store) has no verdict about the paper: said loudly, and
+    // the exit is 1 once the reports are written.
+    let failed = result.claims.filter { $0.method == "error" }
+    for c in failed {
+      let message: String
+      if case .object(let o) = c.evidence, case .string(let text)? = o["error"] { message = text } else { message = "" }
+      Output.note("bgmd verify: \(c.id) stopped on an error, no verdict: \(message)")
     }
 
     let verdictURL = root.appendingPathComponent("Proofs/verdicts.json")
@@ -88,7 +101,7 @@ struct Verify: ParsableCommand {
       file.record(result, replaceSection: claims.isEmpty)
       try FileManager.default.createDirectory(at: verdictURL.deletingLastPathComponent(), withIntermediateDirectories: true)
       try file.encoded().write(to: verdictURL, options: .atomic)
-      print("bgmd verify: recorded the \(chosenProfile.rawValue) verdicts in \(verdictURL.path)")
+      try Output.line("bgmd verify: recorded the \(chosenProfile.rawValue) verdicts in \(verdictURL.path)")
       if chosenProfile == .standard && claims.isEmpty {
         let reportURL = root.appendingPathComponent("Proofs/REPORT.md")
         let command = "swift run -c release bgmd verify --seed \(runSeedValue) --profile standard --record"
@@ -99,15 +112,38 @@ struct Verify: ParsableCommand {
         let text = MarkdownReport.render(result, fixtureLinkPrefix: ReportWriter.relativePrefix(
           from: reportURL.deletingLastPathComponent(), to: root), preamble: preamble)
         try Data(text.utf8).write(to: reportURL, options: .atomic)
-        print("bgmd verify: wrote \(reportURL.path)")
+        try Output.line("bgmd verify: wrote \(reportURL.path)")
       }
     }
+    if !failed.isEmpty { throw ExitCode(1) }
     if strict {
       let differences = try VerdictFile.load(verdictURL).differences(result)
       if !differences.isEmpty {
-        for d in differences { print("bgmd verify: verdict moved: \(d)") }
+        for d in differences { try Output.line("bgmd verify: verdict moved: \(d)") }
         throw ExitCode(1)
       }
     }
+  }
+
+  /// The report with its fixture references pointing where the store wrote
+  /// them: unchanged for the repository's `fixtures/counterexamples`; for
+  /// another `--fixtures DIR`, `fixtures/counterexamples/…` becomes DIR/…
+  /// (relative to the repository root when DIR is inside it, else absolute),
+  /// so claims.json, claims.md and claims.html link to the files written.
+  static func relocatingFixtures(_ report: ClaimReport, store: URL, root: URL) -> ClaimReport {
+    let standard = root.appendingPathComponent("fixtures/counterexamples").standardizedFileURL.resolvingSymlinksInPath()
+    let target = store.standardizedFileURL.resolvingSymlinksInPath()
+    if standard.path == target.path { return report }
+    let rootPath = root.standardizedFileURL.resolvingSymlinksInPath().path
+    let base = target.path.hasPrefix(rootPath + "/") ? String(target.path.dropFirst(rootPath.count + 1)) : target.path
+    let prefix = "fixtures/counterexamples/"
+    var relocated = report
+    for i in relocated.claims.indices {
+      if var x = relocated.claims[i].counterexample, x.fixture.hasPrefix(prefix) {
+        x.fixture = base + "/" + x.fixture.dropFirst(prefix.count)
+        relocated.claims[i].counterexample = x
+      }
+    }
+    return relocated
   }
 }

@@ -112,7 +112,8 @@ import Testing
     // median and the geometric median are all (0, 0).
     let s = try solve([[0, 0], [2, 1], [-2, -1], [1, -2], [-1, 2]])
     #expect(s.point == [0, 0])
-    #expect(s.certificate.converged && s.certificate.epsilon == 0)
+    // ε = 0 would need ĝ exact; the proven bounds carry the rounding of ĝ.
+    #expect(s.certificate.converged && s.certificate.epsilon <= 1e-13)
   }
 
   @Test func duplicatesActAsWeights() throws {

@@ -1,25 +1,62 @@
-/// How good a geometric median is, proven: `lowerBound ≤ min g ≤ objective`
-/// for the Fermat–Weber objective g(z) = Σ wᵢ‖z − xᵢ‖, so the returned point
-/// is within relative accuracy `epsilon = (objective − lowerBound) / lowerBound`
-/// of optimal (`epsilon = 0` when `objective == 0`).
+/// How good a geometric median is, proven: `lowerBound ≤ min g ≤ g(z) ≤
+/// objective` for the Fermat–Weber objective g(z) = Σ wᵢ‖z − xᵢ‖ and the
+/// returned point z, in exact arithmetic (the rounding of the floating-point
+/// computation is bounded and accounted for), so z is within relative
+/// accuracy `epsilon ≥ (objective − lowerBound) / lowerBound` of optimal
+/// (`epsilon = 0` only when `objective == 0`, i.e. z is every row).
 public struct GeometricMedianCertificate: Sendable, Codable, Equatable {
-  /// g at the returned point.
+  /// A proven upper bound on g at the returned point (in units of
+  /// 2^`exponent`).
   public var objective: Double
-  /// A proven lower bound on min g (from the dual of the Fermat–Weber problem).
+  /// A proven lower bound on min g (from the dual of the Fermat–Weber
+  /// problem; in units of 2^`exponent`).
   public var lowerBound: Double
-  /// The proven relative accuracy (objective − lowerBound) / lowerBound.
+  /// The proven relative accuracy (objective − lowerBound) / lowerBound,
+  /// rounded up.
   public var epsilon: Double
   /// Iterations run.
   public var iterations: Int
   /// Whether the requested accuracy was reached (false: best iterate returned).
   public var converged: Bool
+  /// `objective` and `lowerBound` are in units of 2^exponent: 0, except for
+  /// rows so large or so small that the values in their own units would
+  /// overflow or fall among the subnormals (e.g. entries near 1e308 or
+  /// 1e-320); they are then given in the units of the scaled rows the
+  /// solver ran on.
+  public var exponent: Int
 
-  public init(objective: Double, lowerBound: Double, epsilon: Double, iterations: Int, converged: Bool) {
+  public init(objective: Double, lowerBound: Double, epsilon: Double, iterations: Int, converged: Bool,
+              exponent: Int = 0) {
     self.objective = objective
     self.lowerBound = lowerBound
     self.epsilon = epsilon
     self.iterations = iterations
     self.converged = converged
+    self.exponent = exponent
+  }
+
+  enum CodingKeys: String, CodingKey { case objective, lowerBound, epsilon, iterations, converged, exponent }
+
+  /// Decodes a certificate; `exponent` may be absent (0).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    objective = try c.decode(Double.self, forKey: .objective)
+    lowerBound = try c.decode(Double.self, forKey: .lowerBound)
+    epsilon = try c.decode(Double.self, forKey: .epsilon)
+    iterations = try c.decode(Int.self, forKey: .iterations)
+    converged = try c.decode(Bool.self, forKey: .converged)
+    exponent = try c.decodeIfPresent(Int.self, forKey: .exponent) ?? 0
+  }
+
+  /// Encodes a certificate; `exponent` only when it is not 0.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(objective, forKey: .objective)
+    try c.encode(lowerBound, forKey: .lowerBound)
+    try c.encode(epsilon, forKey: .epsilon)
+    try c.encode(iterations, forKey: .iterations)
+    try c.encode(converged, forKey: .converged)
+    if exponent != 0 { try c.encode(exponent, forKey: .exponent) }
   }
 }
 

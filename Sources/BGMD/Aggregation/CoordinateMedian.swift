@@ -84,6 +84,18 @@ public func coordinateMedian<T: Scalar>(_ g: Matrix<T>) -> [T] {
       }
     }
   }
+  if !T.isExact && n % 2 == 0 {
+    // Even n near the top of the range: the two middle values' sum can
+    // overflow although their mean is finite. Such a column is taken again
+    // as lower/2 + upper/2 in Double (exact halving, one rounding).
+    for j in 0..<d where !result[j].isFinite {
+      var column = (0..<n).map { g.storage[$0 * d + j] }
+      guard column.allSatisfy({ $0.isFinite }) else { continue }
+      column.sort()
+      let lower = column[n / 2 - 1].doubleValue, upper = column[n / 2].doubleValue
+      result[j] = T(approximating: lower / 2 + upper / 2)
+    }
+  }
   return result
 }
 

@@ -48,10 +48,16 @@ public struct GeometricMedianSolution<Element: Scalar>: Sendable {
 /// L ≥ g(z) − (1 + ‖R‖/η) Σ_E wᵢ‖z − xᵢ‖. As z → argmin, R → 0 and L → g.
 /// R and ⟨R, z − x̄⟩ come out of the pass that computes T̃, so the certificate
 /// costs no extra pass over the matrix. The best L seen is kept (every L is a
-/// lower bound). The bound is computed in floating point: it is proven up to
-/// the rounding of these sums (relative error ~ d·2⁻⁵³). L is first order in
-/// ‖R‖ while g(z) − min g is second order, so the certified ε lags the true
-/// one: ε ≳ 1e-12 is reachable in `Double`, not much below.
+/// lower bound). Both sides are computed in floating point and made proofs
+/// by bounding their rounding (`CertificateRounding.swift`): the reported
+/// objective is ĝ(1 + 2γ(d + 6) + 2γ(n + 2)) plus an underflow term, an
+/// upper bound on g(z); the lower bound is the computed L minus a proven
+/// bound on its rounding error (about (n + d)·2⁻⁵³·g, plus terms in ‖R‖),
+/// rounded down; ε is rounded up. So ε = 0 is claimed only when g(z) = 0
+/// exactly (z is every row), and ε below about (n + d)·1e-15 is not
+/// reachable. L is first order in ‖R‖ while g(z) − min g is second order,
+/// so the certified ε lags the true one: ε ≳ 1e-12 is reachable in
+/// `Double` for small n and d, not much below.
 ///
 /// **Stopping.** When (g(z) − L)/L ≤ ε (converged); after `maxIterations`
 /// updates; when an update increases g beyond rounding (g·2⁻⁴⁰; it cannot
@@ -63,10 +69,13 @@ public struct GeometricMedianSolution<Element: Scalar>: Sendable {
 /// rounded to the element type (`Float` input: `Float` iterates), so the
 /// returned point is exactly the point the certificate is about.
 ///
-/// **Scaling.** When the largest magnitude lies outside [2⁻⁴⁰⁰, 2⁴⁰⁰], norms
-/// are computed on the rows multiplied by the power of two that brings it
-/// into [1, 2) (exact), so entries near 1e200 do not overflow; results are
-/// scaled back.
+/// **Scaling.** When the largest magnitude lies outside [2⁻⁴⁰⁰, 2⁴⁰⁰], the
+/// run is made on a copy of the rows multiplied by the power of two that
+/// brings it into [1, 2) (exact; capped at 2¹⁰²³ for subnormal rows), so
+/// entries near 1e308 do not overflow and entries near 1e-320 keep their
+/// bits; the point is scaled back, and the certificate's bounds too when
+/// they are normal numbers in the rows' units (else `exponent` says their
+/// unit).
 ///
 /// **Bad input.** Rows with a NaN or ±∞ entry are excluded and listed; the
 /// call throws when they are half of the rows or more.

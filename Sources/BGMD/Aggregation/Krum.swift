@@ -13,9 +13,10 @@ import RealModule
 /// throws when they are half of the rows or more); n counts the rest.
 /// No square root is needed, so the rule is generic over `Scalar` (exact in
 /// ℚ). For floating types the distances are computed in `Double` on the rows
-/// scaled by their largest magnitude, so entries near 1e200 do not overflow
-/// (the scores are then all divided by the same positive number, which
-/// preserves the order).
+/// times the power of two that brings their largest magnitude into [1, 2)
+/// (`_powerOfTwoScale`), so entries near 1e308 do not overflow and
+/// subnormal entries do not square to 0 (the scores are then all multiplied
+/// by the same positive number, which preserves the order).
 ///
 /// Breakdown: Krum tolerates f Byzantine rows when n > 2f + 2 (its
 /// guarantee); it needs m = n − f − 2 ≥ 1.
@@ -71,12 +72,12 @@ public struct Krum<Element: Scalar>: AggregationRule {
     } else {
       var largest = 0.0
       for x in kept.storage { largest = max(largest, abs(x.doubleValue)) }
-      let scale = largest > 0 ? 1 / largest : 1
+      let scale = _powerOfTwoScale(largest: largest)
       let d = kept.columns
       chosen = _krumChoice(n: n, neighbours: neighbours, count: selectionCount) { i, l in
         var sum = 0.0
         for j in 0..<d {
-          let t = (kept.storage[i * d + j].doubleValue - kept.storage[l * d + j].doubleValue) * scale
+          let t = kept.storage[i * d + j].doubleValue * scale - kept.storage[l * d + j].doubleValue * scale
           sum += t * t
         }
         return sum

@@ -8,6 +8,10 @@ import RealModule
 /// comparison): the output is then non-finite, and the rows are listed in
 /// `nonFiniteRowsIncluded`; `excludedRows` is always empty.
 ///
+/// Finite rows whose sum overflows (entries near the top of the range) are
+/// averaged scaled by a power of two (`_scaledMean`), so the mean of finite
+/// rows is finite.
+///
 /// Breakdown: 0 — one row moved to infinity moves the mean to infinity.
 /// - Complexity: O(b·d) time, O(d) memory.
 public struct Mean<Element: Scalar>: AggregationRule {
@@ -39,5 +43,32 @@ func _mean<T: Scalar>(_ g: Matrix<T>) -> [T] {
     }
   }
   let count = T(integer: g.rows)
-  return sum.map { $0 / count }
+  var mean = sum.map { $0 / count }
+  if !T.isExact {
+    // A column whose finite entries' sum overflowed (entries near the top
+    // of the range): recomputed scaled, so the mean of finite values is
+    // finite. A column holding ±∞ or NaN keeps its non-finite mean.
+    for j in 0..<d where !mean[j].isFinite {
+      mean[j] = _scaledMean((0..<g.rows).lazy.map { g.storage[$0 * d + j] }, count: g.rows) ?? mean[j]
+    }
+  }
+  return mean
+}
+
+/// The mean of `count` finite floating-point values computed without
+/// overflow: in `Double`, on the values multiplied by 2⁻ᵏ with 2ᵏ ≥ 2·count
+/// (exact: a power of two, and the values are far above the subnormal
+/// range when the plain sum overflows), then scaled back. nil when a value
+/// is not finite (the plain mean's NaN or ±∞ is then the answer).
+/// - Complexity: O(count).
+func _scaledMean<T: Scalar>(_ values: some Sequence<T>, count: Int) -> T? {
+  guard count > 0 else { return nil }
+  let k = Int.bitWidth - (2 * count - 1).leadingZeroBitCount
+  let down = Double(sign: .plus, exponent: -k, significand: 1)
+  var sum = 0.0
+  for x in values {
+    guard x.isFinite else { return nil }
+    sum += x.doubleValue * down
+  }
+  return T(approximating: sum / Double(count) * Double(sign: .plus, exponent: k, significand: 1))
 }

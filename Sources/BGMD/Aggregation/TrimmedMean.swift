@@ -41,6 +41,11 @@ public struct TrimmedMean<Element: Scalar>: AggregationRule {
       var sum = Element.zero
       for i in trimmed..<(n - trimmed) { sum += column[i] }
       vector[j] = sum / count
+      if !vector[j].isFinite {
+        // The kept values are finite (non-finite rows were screened out):
+        // only their sum overflowed.
+        vector[j] = _scaledMean(column[trimmed..<(n - trimmed)], count: n - 2 * trimmed) ?? vector[j]
+      }
     }
     return AggregationResult(vector: vector, excludedRows: excluded)
   }

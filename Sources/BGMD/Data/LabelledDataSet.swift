@@ -66,6 +66,9 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
   case labelOutOfRange(source: String, line: Int, label: Int, classCount: Int)
   case shape(samples: Int, featureCount: Int, values: Int)
   case partition(reason: String)
+  /// A size parameter of a training task out of range (e.g. a mini-batch
+  /// of 0 samples, d = 0).
+  case parameter(name: String, value: Int, expected: String)
 
   public var description: String {
     switch self {
@@ -84,6 +87,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     case let .shape(samples, featureCount, values):
       return "\(values) feature values cannot be \(samples) samples of \(featureCount) features"
     case let .partition(reason): return "partition: \(reason)"
+    case let .parameter(name, value, expected): return "\(name) = \(value); expected \(expected)"
     }
   }
 }

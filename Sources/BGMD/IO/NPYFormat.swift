@@ -60,12 +60,16 @@ public enum NPYFormat {
     guard dims.count == parts.count, dims.allSatisfy({ $0 >= 0 }), dims.count == 1 || dims.count == 2 else {
       throw fail("header field 'shape'", "\(shapeText); expected (b, d) or (d,) with non-negative integers")
     }
-    let rows = dims.count == 2 ? dims[0] : 1
-    let columns = dims.count == 2 ? dims[1] : dims[0]
-    guard rows > 0 else { throw fail("header field 'shape'", "\(shapeText) has no rows; expected b ≥ 1") }
-    let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
-    guard !overflow, bytes.count - dataStart == count * width else {
-      throw fail("data", "\(bytes.count - dataStart) bytes of data; shape \(shapeText) with dtype \(descr) needs \(count * width)")
+    let shape = try MatrixShape(
+      rows: dims.count == 2 ? dims[0] : 1, columns: dims.count == 2 ? dims[1] : dims[0],
+      file: file, location: "header field 'shape'")
+    let rows = shape.rows, columns = shape.columns, count = shape.count
+    let dataBytes = bytes.count - dataStart
+    guard let needed = shape.byteCount(bytesPerEntry: width) else {
+      throw fail("header field 'shape'", "\(shapeText) with dtype \(descr) needs more than \(Int.max) bytes; the file has \(dataBytes) bytes of data")
+    }
+    guard dataBytes == needed else {
+      throw fail("data", "\(dataBytes) bytes of data; shape \(shapeText) with dtype \(descr) needs \(needed)")
     }
     return bytes.withUnsafeBytes { raw -> MatrixData in
       if width == 4 {

@@ -34,7 +34,8 @@ public enum CSVFormat {
         storage.append(value)
       }
     }
-    return Matrix(_unchecked: lines.count, width, storage)
+    let shape = try MatrixShape(rows: lines.count, columns: width, file: file, location: "shape")
+    return Matrix(_unchecked: shape.rows, shape.columns, storage)
   }
 
   /// One line: the values separated by commas (shortest round-trip decimal;
@@ -138,7 +139,8 @@ struct _JSONNumberArrayParser {
       try expect(0x5D, "[\(storage.count)]", "',' or ']' after a number")
       skipWhitespace()
       guard position == bytes.count else { throw fail("document", "unexpected text after the array") }
-      return Matrix(_unchecked: 1, storage.count, storage)
+      let shape = try MatrixShape(rows: 1, columns: storage.count, file: file, location: "document")
+      return Matrix(_unchecked: shape.rows, shape.columns, storage)
     }
     repeat {
       let rowPath = "[\(rows)]"
@@ -160,6 +162,7 @@ struct _JSONNumberArrayParser {
     try expect(0x5D, "[\(rows)]", "',' or ']' after a row")
     skipWhitespace()
     guard position == bytes.count else { throw fail("document", "unexpected text after the array") }
-    return Matrix(_unchecked: rows, width, storage)
+    let shape = try MatrixShape(rows: rows, columns: width, file: file, location: "document")
+    return Matrix(_unchecked: shape.rows, shape.columns, storage)
   }
 }

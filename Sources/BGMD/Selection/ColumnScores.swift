@@ -35,6 +35,15 @@ public enum SelectionError: Error, Equatable, CustomStringConvertible, Sendable 
 /// - Complexity: O(b·d) time, one pass (two on overflow); O(d) memory.
 public func squaredColumnNorms<T: Scalar>(_ g: Matrix<T>) -> [Double] {
   var scores = _squaredColumnNorms(g, scale: 1)
+  if !T.isExact, let top = scores.max(), top < 0x1p-600, top >= 0 {
+    // Entries below about 2⁻³⁰⁰: squares underflow (subnormal entries give
+    // 0), so the scores are taken on the matrix times a power of two that
+    // brings its largest magnitude into [1, 2): same ratios, same selection.
+    var largest = 0.0
+    for x in g.storage { largest = max(largest, abs(x.doubleValue)) }
+    if largest > 0 { return _squaredColumnNorms(g, scale: _powerOfTwoScale(largest: largest)) }
+    return scores
+  }
   if scores.contains(where: { $0 == .infinity }) {
     var largest = 0.0
     for x in g.storage {

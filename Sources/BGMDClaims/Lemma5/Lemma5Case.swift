@@ -122,12 +122,59 @@ extension Lemma5Case where Element == Double {
   /// The largest |gap_t[j]| / rounding bound over t and j, and the t where
   /// it was reached, with the real geometric median (or the injected outputs
   /// when present). See `Lemma5Rounding`.
+  /// - Throws: `ImplementationError` with the case when the run (the
+  ///   geometric median, the descent) stops on an error or produces a NaN
+  ///   or ±∞ in the sequences while every input is finite: that is a fault
+  ///   of the implementation, not a gap of Lemma 5.
   public func roundingRatio() throws -> (ratio: Double, step: Int, perStep: [Double]) {
     let (seq, records): (Lemma5Sequences<Double>, [StepRecord<Double>])
-    if let outputs { (seq, records) = try sequences(rule: InjectedOutputs(outputs).rule) } else {
-      (seq, records) = try sequences(rule: GeometricMedian<Double>())
+    do {
+      if let outputs { (seq, records) = try sequences(rule: InjectedOutputs(outputs).rule) } else {
+        (seq, records) = try sequences(rule: GeometricMedian<Double>())
+      }
+    } catch let error as FixtureInputError {
+      throw error
+    } catch {
+      throw ImplementationError(check: "Lemma 5 in Double", input: self, detail: "the run stopped: \(error)")
+    }
+    let inputsFinite = stepSize.isFinite && initialIterate.allSatisfy(\.isFinite)
+      && gradients.allSatisfy { $0.allSatisfy { $0.allSatisfy(\.isFinite) } }
+      && badRows.allSatisfy { $0.allSatisfy { $0.allSatisfy(\.isFinite) } }
+      && (outputs ?? []).allSatisfy { $0.allSatisfy(\.isFinite) }
+    if inputsFinite {
+      for (t, gap) in seq.gaps.enumerated() where !gap.allSatisfy(\.isFinite) || !seq.memories[t].allSatisfy(\.isFinite) {
+        throw ImplementationError(
+          check: "Lemma 5 in Double", input: self,
+          detail: "non-finite value at t = \(t) (gap \(gap), memory \(seq.memories[t])) from finite inputs")
+      }
     }
     return Lemma5Rounding.ratio(seq, records: records, stepSize: stepSize, initialIterate: initialIterate)
+  }
+}
+
+/// A check met an error or a non-finite value from this package's own code
+/// (an aggregator, the descent) on an input where the paper's statement is
+/// well defined: the check has no verdict about the paper, and this error
+/// says so with the input (as fixture JSON) so it can be reproduced. A
+/// claim body that throws it is reported as stopped on an error, and
+/// `bgmd verify` exits 1.
+public struct ImplementationError: Error, Sendable, CustomStringConvertible {
+  /// What was being checked.
+  public var check: String
+  /// The input, as the JSON a fixture would hold.
+  public var input: String
+  /// What went wrong.
+  public var detail: String
+
+  public init(check: String, input: some Encodable, detail: String) {
+    self.check = check
+    let json = (try? JSONValue(encoding: input)).flatMap { try? ClaimCheckJSON.encoder(pretty: false).encode($0) }
+    self.input = json.flatMap { String(data: $0, encoding: .utf8) } ?? "(not encodable)"
+    self.detail = detail
+  }
+
+  public var description: String {
+    "implementation error in \(check), not a verdict about the paper: \(detail); input: \(input)"
   }
 }
 

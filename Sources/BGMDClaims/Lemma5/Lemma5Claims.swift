@@ -90,11 +90,24 @@ public enum Lemma5Claims {
     // (2) Floating point with the geometric median, against the rounding bound.
     let floatingCases = Swift.max(10, ctx.budget.cases / 5)
     let floatingSeed = PRNG.caseSeed(runSeed: ctx.seed, caseIndex: 5)
-    let results = parallelMap(count: floatingCases, threads: ctx.threads) { i -> (Double, Int, [Double], String)? in
-      guard let c = try? gens.floating.example(seed: PRNG.caseSeed(runSeed: floatingSeed, caseIndex: UInt64(i))),
-        let r = try? c.roundingRatio()
+    // A case whose run meets an error or a non-finite value of the
+    // implementation stops the claim (`ImplementationError`, with the
+    // input) instead of counting as a gap.
+    let outcomes = parallelMap(count: floatingCases, threads: ctx.threads) {
+      i -> Result<(Double, Int, [Double], String), ImplementationError>? in
+      guard let c = try? gens.floating.example(seed: PRNG.caseSeed(runSeed: floatingSeed, caseIndex: UInt64(i)))
       else { return nil }
-      return (r.ratio, r.step, r.perStep, c.shape)
+      do {
+        let r = try c.roundingRatio()
+        return .success((r.ratio, r.step, r.perStep, c.shape))
+      } catch let error as ImplementationError {
+        return .failure(error)
+      } catch {
+        return .failure(ImplementationError(check: "Lemma 5 in Double", input: c, detail: "\(error)"))
+      }
+    }
+    let results = try outcomes.map { outcome -> (Double, Int, [Double], String)? in
+      try outcome.map { try $0.get() }
     }
     var floatingWorst = 0.0
     var floatingWorstCase = ""

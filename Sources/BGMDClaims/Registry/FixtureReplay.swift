@@ -47,23 +47,38 @@ public enum FixtureReplay {
     public var ok: Bool
     /// Why not, or "refutes as recorded" / "holds as recorded".
     public var message: String
+    /// What happened: replayed as recorded, replayed but no longer as
+    /// recorded (stale), not a valid fixture (malformed), not there or not
+    /// readable, or the replay itself stopped on an error.
+    public enum Kind: String, Sendable { case ok, stale, malformed, unreadable, error }
+    /// See `Kind`.
+    public var kind: Kind
+
+    public init(file: URL, fixture: Fixture?, ok: Bool, message: String, kind: Kind? = nil) {
+      self.file = file
+      self.fixture = fixture
+      self.ok = ok
+      self.message = message
+      self.kind = kind ?? (ok ? .ok : .stale)
+    }
   }
 
   /// Replays one file: parses it (errors name the file and field) and
   /// runs its family's replayer.
   public static func replay(file: URL) -> Outcome {
     let fixture: Fixture
+    guard FileManager.default.fileExists(atPath: file.path) else {
+      return Outcome(file: file, fixture: nil, ok: false, message: "\(file.path): no such file or directory",
+                     kind: .unreadable)
+    }
     do {
       let data = try Data(contentsOf: file)
-      let json: JSONValue
-      do { json = try ClaimCheckJSON.decoder().decode(JSONValue.self, from: data) } catch {
-        throw FixtureError(file: file.path, field: "<root>", expected: "valid JSON", found: "unparseable text")
-      }
-      fixture = try Fixture(json: json, file: file.path)
+      fixture = try Fixture(data: data, file: file.path)
     } catch let error as FixtureError {
-      return Outcome(file: file, fixture: nil, ok: false, message: error.description)
+      return Outcome(file: file, fixture: nil, ok: false, message: error.description, kind: .malformed)
     } catch {
-      return Outcome(file: file, fixture: nil, ok: false, message: "cannot read fixture \(file.path): \(error)")
+      return Outcome(file: file, fixture: nil, ok: false,
+                     message: "\(file.path): cannot be read (\((error as NSError).localizedDescription))", kind: .unreadable)
     }
     do {
       let ok = try replay(fixture)
@@ -71,12 +86,12 @@ public enum FixtureReplay {
         ? (fixture.expect == .refutes ? "still refutes the claim, as recorded" : "still satisfies the claim, as recorded")
         : (fixture.expect == .refutes ? "recorded as a counterexample (expect: refutes) but no longer refutes the claim"
             : "recorded as satisfying the claim (expect: holds) but no longer does")
-      return Outcome(file: file, fixture: fixture, ok: ok, message: message)
+      return Outcome(file: file, fixture: fixture, ok: ok, message: message, kind: ok ? .ok : .stale)
     } catch let error as FixtureInputError {
       return Outcome(file: file, fixture: fixture, ok: false,
-                     message: "malformed fixture \(file.path): field `\(error.field)`: \(error.expected)")
+                     message: "malformed fixture \(file.path): field `\(error.field)`: \(error.expected)", kind: .malformed)
     } catch {
-      return Outcome(file: file, fixture: fixture, ok: false, message: "\(file.path): \(error)")
+      return Outcome(file: file, fixture: fixture, ok: false, message: "\(file.path): \(error)", kind: .error)
     }
   }
 

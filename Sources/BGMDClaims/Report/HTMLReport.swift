@@ -31,7 +31,7 @@ public enum HTMLReport {
       for c in claims {
         let anchor = "c-" + c.id.replacingOccurrences(of: "/", with: "-")
         let link = c.counterexample.map {
-          "<a href=\"\(e(fixtureLinkPrefix + $0.fixture))\">fixture</a>\($0.exact ? " (exact)" : "")"
+          "<a href=\"\(e(ReportWriter.href(fixtureLinkPrefix, $0.fixture)))\">fixture</a>\($0.exact ? " (exact)" : "")"
         } ?? "—"
         h += "<tr class=\"\(c.verdict.rawValue)\"><td><a href=\"#\(e(anchor))\"><code>\(e(c.id))</code></a></td>"
         h += "<td><b>\(c.verdict.rawValue)</b></td><td class=\"n\">\(e(ReportText.powerCell(c)))</td>"
@@ -53,7 +53,7 @@ public enum HTMLReport {
         if let w = c.worst { h += "<li>Worst: \(e(ReportText.ratio(w.ratio)))\(w.case.map { " — " + e($0) } ?? "")</li>" }
         if let x = c.counterexample {
           h += "<li>Counterexample (\(x.exact ? "exact" : "floating point")): \(e(x.summary)) — "
-          h += "<a href=\"\(e(fixtureLinkPrefix + x.fixture))\">\(e(x.fixture))</a></li>"
+          h += "<a href=\"\(e(ReportWriter.href(fixtureLinkPrefix, x.fixture)))\">\(e(x.fixture))</a></li>"
         }
         h += "</ul>\n"
         for plot in Plot.plots(in: c.evidence) { h += SVGPlot.render(plot) + "\n" }

@@ -35,7 +35,7 @@ public enum MarkdownReport {
       lines.append("| id | verdict | power | method | cases | worst ratio | counterexample |")
       lines.append("|---|---|---:|---|---:|---:|---|")
       for c in claims {
-        let link = c.counterexample.map { "[fixture](\(fixtureLinkPrefix)\($0.fixture))\($0.exact ? " (exact)" : "")" } ?? "—"
+        let link = c.counterexample.map { "[fixture](\(ReportWriter.href(fixtureLinkPrefix, $0.fixture)))\($0.exact ? " (exact)" : "")" } ?? "—"
         lines.append("| `\(c.id)` | **\(c.verdict.rawValue)** | \(ReportText.powerCell(c)) | \(cell(c.method)) | \(c.cases) | "
           + "\(ReportText.ratio(c.worst?.ratio)) | \(link) |")
       }
@@ -55,7 +55,7 @@ public enum MarkdownReport {
         }
         if let x = c.counterexample {
           lines.append("- Counterexample (\(x.exact ? "exact" : "floating point")): \(oneLine(x.summary)) "
-            + "— [\(x.fixture)](\(fixtureLinkPrefix)\(x.fixture))")
+            + "— [\(x.fixture)](\(ReportWriter.href(fixtureLinkPrefix, x.fixture)))")
         }
         let plots = Plot.plots(in: c.evidence)
         if !plots.isEmpty {

@@ -29,6 +29,12 @@ public enum ReportWriter {
     }
   }
 
+  /// A link to a fixture: `path` after the report's prefix, or `path` itself
+  /// when absolute (a `--fixtures` directory outside the repository).
+  public static func href(_ prefix: String, _ path: String) -> String {
+    path.hasPrefix("/") ? path : prefix + path
+  }
+
   /// The relative path from directory `from` to directory `to` ("" when
   /// equal, "../" per level up), or `to`'s absolute path plus "/" when they
   /// share no prefix.

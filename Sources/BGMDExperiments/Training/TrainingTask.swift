@@ -67,6 +67,15 @@ extension TrainingTask {
       corruptedGradient: nil, evaluate: evaluate)
   }
 
+  /// Throws `DataError.parameter` unless d ≥ 1 and the mini-batch size is
+  /// at least 1 (the problems' initialisers would stop on a precondition).
+  static func _checkSizes(dimension: Int, batchSize: Int) throws {
+    guard dimension >= 1 else { throw DataError.parameter(name: "dimension d", value: dimension, expected: "d ≥ 1") }
+    guard batchSize >= 1 else {
+      throw DataError.parameter(name: "mini-batch size", value: batchSize, expected: "at least 1 sample per worker")
+    }
+  }
+
   /// An exact PL quadratic (`PLQuadraticBuilder`, rank-deficient when
   /// `rank < dimension`) in `Double`, with Rademacher oracle noise of
   /// variance `noiseScale²·d`; γ = 1/(4L); x_0 = 0.
@@ -86,6 +95,7 @@ extension TrainingTask {
   /// workers, mini-batches of `batchSize`); x_0 = 0.
   public static func leastSquares(samples: Int = 2_000, dimension: Int = 50, workers: Int = 10,
                                   batchSize: Int = 16, seed: UInt64) throws -> TrainingTask {
+    try _checkSizes(dimension: dimension, batchSize: batchSize)
     var rng = Xoshiro256(seed: seed, stream: 100)
     let partition = try WorkerPartition.iid(sampleCount: samples, workers: workers, using: &rng)
     let (problem, _) = LeastSquares<Double>.random(
@@ -99,6 +109,7 @@ extension TrainingTask {
   /// Binary logistic regression on random data; x_0 = 0.
   public static func logistic(samples: Int = 2_000, dimension: Int = 50, workers: Int = 10,
                               batchSize: Int = 16, seed: UInt64) throws -> TrainingTask {
+    try _checkSizes(dimension: dimension, batchSize: batchSize)
     var rng = Xoshiro256(seed: seed, stream: 100)
     let partition = try WorkerPartition.iid(sampleCount: samples, workers: workers, using: &rng)
     let problem = LogisticRegression<Double>.random(
@@ -116,6 +127,7 @@ extension TrainingTask {
   public static func mlp(train: LabelledDataSet, test: LabelledDataSet, hidden: [Int] = [128],
                          workers: Int = 10, batchSize: Int = 64, nonIID: Bool = false,
                          weightDecay: Double = 0, lossSamples: Int? = 1_000, seed: UInt64) throws -> TrainingTask {
+    try _checkSizes(dimension: 1, batchSize: batchSize)
     var rng = Xoshiro256(seed: seed, stream: 100)
     let partition = nonIID
       ? try WorkerPartition.nonIID(labels: train.labels, workers: workers, using: &rng)

@@ -53,26 +53,89 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   }
   // Scale by a power of two (exact) only when squares could overflow or
   // underflow: the largest magnitude outside [2⁻⁴⁰⁰, 2⁴⁰⁰].
-  let scale = largest > 0x1p400 || largest < 0x1p-400 ? Double(sign: .plus, exponent: -largest.exponent, significand: 1) : 1
-  // With scale 1 the start (coordinate median), the weighted mean and the
-  // first distances come from one fused pass inside the loop.
-  let start: _WeiszfeldStart =
-    scale == 1 ? .coordinateMedian : .point(coordinateMedian(kept).map { Double($0) * scale })
-  let outcome = kept.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
-    // d > 0 and kept.rows > 0, so the storage is not empty.
-    guard let base = p.baseAddress else { return nil }
-    let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: scale)
-    return _weiszfeld(data, weights: keptWeights, start: start, options: options,
-                      coincidence: _coincidenceRadii(E.self, columns: d, largest: largest, rowLargest: keptLargest)
-                        .map { $0 * scale })
+  // (The power is capped at 2¹⁰²³: subnormal rows land in [2⁻⁵¹, 2), well
+  // inside the range where squares are exact enough.)
+  let scale = largest > 0x1p400 || largest < 0x1p-400 ? _powerOfTwoScale(largest: largest) : 1
+  let coincidence = _coincidenceRadii(E.self, columns: d, largest: largest, rowLargest: keptLargest)
+  let run: _WeiszfeldRun
+  if scale == 1 {
+    // The start (coordinate median), the weighted mean and the first
+    // distances come from one fused pass inside the loop.
+    let outcome = kept.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
+      // d > 0 and kept.rows > 0, so the storage is not empty.
+      guard let base = p.baseAddress else { return nil }
+      let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: 1)
+      return _weiszfeld(data, weights: keptWeights, start: .coordinateMedian, options: options,
+                        coincidence: coincidence, magnitude: largest)
+    }
+    guard let outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
+    run = outcome
+  } else {
+    // The rows times the scale, as a copy in Double: every sum of the run
+    // (weighted mean, Σ βᵢxᵢ, distances) is then taken on entries in
+    // [2⁻⁵¹, 2) in magnitude, where it neither overflows (entries near
+    // 1e308 would) nor loses bits to the subnormal range (entries near
+    // 1e-320 would). Only Double rows get here: a nonzero finite Float is
+    // inside [2⁻¹⁴⁹, 2¹²⁸].
+    let scaled = Matrix<Double>(_unchecked: kept.rows, d, kept.storage.map { Double($0) * scale })
+    let outcome = scaled.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
+      guard let base = p.baseAddress else { return nil }
+      let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: 1)
+      return _weiszfeld(data, weights: keptWeights, start: .coordinateMedian, options: options,
+                        coincidence: coincidence.map { $0 * scale }, magnitude: largest * scale)
+    }
+    guard let outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
+    run = outcome
   }
-  guard let run = outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
-  let unscale = 1 / scale
-  let certificate = GeometricMedianCertificate(
-    objective: run.objective * unscale, lowerBound: run.lowerBound * unscale,
-    epsilon: run.epsilon, iterations: run.iterations, converged: run.converged)
+  let point: [E] = _unscaledPoint(run.z, scale: scale)
+  let exact = zip(point, run.z).allSatisfy { Double($0) * scale == $1 }
   return GeometricMedianSolution(
-    point: run.z.map { E($0 * unscale) }, certificate: certificate, excludedRows: excluded)
+    point: point, certificate: _unscaledCertificate(
+      run, scale: scale, pointRounded: !exact, totalWeight: totalWeight, d: d, requested: options.epsilon),
+    excludedRows: excluded)
+}
+
+/// The run's point in the rows' units, in the element type: z / scale
+/// (exact unless it lands among the subnormals).
+/// - Complexity: O(d).
+func _unscaledPoint<E: BinaryFloatingPoint>(_ z: [Double], scale: Double) -> [E] {
+  if scale == 1 { return z.map { E($0) } }
+  let unscale = 1 / scale
+  return z.map { E($0 * unscale) }
+}
+
+/// The run's certificate for the point in the rows' units. Dividing by a
+/// power of two is exact, except that the point can round among the
+/// subnormals (rows near 1e-320; `pointRounded`): ‖p − z/s‖ ≤ √d·2⁻¹⁰⁷⁵,
+/// which adds at most W·√d·2⁻¹⁰⁷⁵·s to the objective in scaled units. Objective and lower
+/// bound are reported in the rows' units when both are normal numbers
+/// there (exponent 0); otherwise (they would overflow or be subnormal) in
+/// the scaled units, with `exponent` = −log₂ s: their values are
+/// objective·2^exponent and lowerBound·2^exponent. ε is relative and the
+/// same in both.
+/// - Complexity: O(1).
+func _unscaledCertificate(
+  _ run: _WeiszfeldRun, scale: Double, pointRounded: Bool, totalWeight: Double, d: Int, requested: Double
+)
+  -> GeometricMedianCertificate
+{
+  if scale == 1 { return run.certificate }
+  var objective = run.objective
+  if pointRounded {
+    objective = (objective + totalWeight * Double(d).squareRoot() * 0x1p-1074 * scale * 2).nextUp
+  }
+  let epsilon = _relativeGap(objective, run.lowerBound)
+  let unscale = 1 / scale
+  let o = objective * unscale, l = run.lowerBound * unscale
+  let normal = { (v: Double) in v == 0 || (v.isFinite && abs(v) >= Double.leastNormalMagnitude) }
+  if normal(o) && normal(l) {
+    return GeometricMedianCertificate(
+      objective: o, lowerBound: l, epsilon: epsilon, iterations: run.iterations,
+      converged: epsilon <= requested)
+  }
+  return GeometricMedianCertificate(
+    objective: objective, lowerBound: run.lowerBound, epsilon: epsilon, iterations: run.iterations,
+    converged: epsilon <= requested, exponent: -Int(scale.exponent))
 }
 
 /// The common case in one pass less: every entry finite and the largest
@@ -108,7 +171,8 @@ func _solveWithFusedScan<E: Scalar & _StreamedElement>(
     return _weiszfeld(
       data, weights: weights, start: .computed(z: consume z, mean: consume mean, rSquared: consume rSquared),
       options: options,
-      coincidence: _coincidenceRadii(E.self, columns: d, largest: largest, rowLargest: scan.largest))
+      coincidence: _coincidenceRadii(E.self, columns: d, largest: largest, rowLargest: scan.largest),
+      magnitude: largest)
   }
 }
 
@@ -159,12 +223,14 @@ struct _WeiszfeldRun {
   }
 }
 
-/// (g − L)/L, 0 when g = 0, +∞ when L ≤ 0 < g.
+/// (g − L)/L rounded up (two roundings, each covered by the factor and
+/// the step to the next Double), 0 when g = 0, +∞ when L ≤ 0 < g.
 @inline(__always)
 func _relativeGap(_ objective: Double, _ lowerBound: Double) -> Double {
   if objective <= 0 { return 0 }
   if lowerBound <= 0 { return .infinity }
-  return max(0, (objective - lowerBound) / lowerBound)
+  let gap = (objective - lowerBound) / lowerBound
+  return gap <= 0 ? 0 : (gap * (1 + 0x1p-50)).nextUp
 }
 
 /// The Weiszfeld–Vardi–Zhang loop with the dual certificate (the
@@ -173,10 +239,27 @@ func _relativeGap(_ objective: Double, _ lowerBound: Double) -> Double {
 @_specialize(where E == Double)
 func _weiszfeld<E: _StreamedElement>(
   _ data: _WeiszfeldData<E>, weights: [Double], start: consuming _WeiszfeldStart, options: GeometricMedianOptions,
-  coincidence: [Double]
+  coincidence: [Double], magnitude: Double
 ) -> _WeiszfeldRun {
   let n = data.n, d = data.d
   let totalWeight = weights.reduce(0, +)
+  // A proven upper bound on g(z) from the computed ĝ (`_objectiveUpperBound`);
+  // ĝ = 0 is exact only when z is every row with positive weight, checked
+  // entry by entry (squares of tiny differences can underflow to 0).
+  func objectiveBound(_ objective: Double, _ z: [Double]) -> Double {
+    if objective == 0 {
+      var equal = true
+      for i in 0..<n where weights[i] > 0 && equal {
+        let row = data.row(i)
+        for t in 0..<d where Double(row[t]) * data.scale != z[t] {
+          equal = false
+          break
+        }
+      }
+      if equal { return 0 }
+    }
+    return _objectiveUpperBound(objective, n: n, d: d, totalWeight: totalWeight)
+  }
   var z: [Double], mean: [Double], rSquared: [Double]
   // The start's arrays are taken over, not shared: the loop writes into z's
   // storage (after a swap), which would otherwise be copied first.
@@ -225,8 +308,9 @@ func _weiszfeld<E: _StreamedElement>(
     if betaSum == 0 {
       // Every row with positive weight is within δ of z: u = 0 gives L = 0.
       bestLower = max(bestLower, 0)
-      let gap = _relativeGap(objective, bestLower)
-      return _WeiszfeldRun(z: z, objective: objective, lowerBound: bestLower, epsilon: gap,
+      let upper = objectiveBound(objective, z)
+      let gap = _relativeGap(upper, bestLower)
+      return _WeiszfeldRun(z: z, objective: upper, lowerBound: bestLower, epsilon: gap,
                            iterations: iterations, converged: gap <= options.epsilon)
     }
     let fused = eta == 0
@@ -246,13 +330,27 @@ func _weiszfeld<E: _StreamedElement>(
     }
     let rNorm = terms.rNormSquared.squareRoot()
     let atFixedPoint = eta > 0 && rNorm <= eta
-    let lower = atFixedPoint
-      ? objective - (1 + rNorm / eta) * coincidentObjective
-      : (objective - coincidentObjective + terms.rDotOffset) / (1 + rNorm / totalWeight)
+    // The lower bound of the dual construction, made rigorous against the
+    // rounding of every term (`_rigorousLowerBound`), and a proven upper
+    // bound on g(z): the certificate holds in exact arithmetic.
+    var zSquared = 0.0, offsetSquared = 0.0
+    for j in 0..<d {
+      zSquared += z[j] * z[j]
+      let o = z[j] - mean[j]
+      offsetSquared += o * o
+    }
+    let lower = _rigorousLowerBound(
+      _IterateTerms(
+        n: n, d: d, objective: objective, coincidentObjective: coincidentObjective, rNorm: rNorm,
+        rDotOffset: terms.rDotOffset, betaSum: betaSum, eta: eta, totalWeight: totalWeight,
+        zNorm: zSquared.squareRoot() * (1 + _gamma(d + 2)), offsetNorm: offsetSquared.squareRoot(),
+        magnitude: magnitude),
+      atFixedPoint: atFixedPoint)
     bestLower = max(bestLower, lower)
-    let gap = _relativeGap(objective, bestLower)
+    let upper = objectiveBound(objective, z)
+    let gap = _relativeGap(upper, bestLower)
     if gap <= options.epsilon || iterations >= options.maxIterations || atFixedPoint {
-      return _WeiszfeldRun(z: z, objective: objective, lowerBound: bestLower, epsilon: gap,
+      return _WeiszfeldRun(z: z, objective: upper, lowerBound: bestLower, epsilon: gap,
                            iterations: iterations, converged: gap <= options.epsilon)
     }
     if !fused {
@@ -266,7 +364,7 @@ func _weiszfeld<E: _StreamedElement>(
     if !(nextObjective <= objective * (1 + 0x1p-40)) {
       // An increase beyond rounding (Weiszfeld and Vardi–Zhang never
       // increase g in exact arithmetic): z is the best iterate.
-      return _WeiszfeldRun(z: z, objective: objective, lowerBound: bestLower, epsilon: gap,
+      return _WeiszfeldRun(z: z, objective: upper, lowerBound: bestLower, epsilon: gap,
                            iterations: iterations, converged: false)
     }
     swap(&z, &next)

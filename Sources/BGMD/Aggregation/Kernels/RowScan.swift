@@ -113,3 +113,15 @@ func _largestPattern(_ row: UnsafePointer<UInt64>, _ count: Int) -> UInt64 {
   }
   return result
 }
+
+/// The power of two 2ᵉ that brings `largest` into [1, 2), for rescaling rows
+/// whose squares or sums would overflow or underflow. e is capped at 1023
+/// (2¹⁰⁷⁴, which the smallest subnormal would need, is not a Double):
+/// every positive Double times the result is then at least 2⁻⁵¹. 1 for 0 and
+/// non-finite values. Multiplying by it is exact except where an entry far
+/// below `largest` falls into the subnormal range.
+/// - Complexity: O(1).
+func _powerOfTwoScale(largest: Double) -> Double {
+  guard largest > 0, largest.isFinite else { return 1 }
+  return Double(sign: .plus, exponent: min(-Int(largest.exponent), 1023), significand: 1)
+}

@@ -341,6 +341,20 @@ struct _WeiszfeldData<E: _StreamedElement> {
                 t += 1
               }
               for t in 0..<width { z[start &+ t] = Double(out[t]) }
+              if n % 2 == 0 {
+                // Finite entries near the top of the element type's range:
+                // the two middle values' sum can overflow although their
+                // mean does not. Such a column is taken again, halving
+                // first (exact), and rounded to the element type.
+                for t in 0..<width where !out[t].isFinite {
+                  for i in 0..<n { c[i] = x[i &* d &+ start &+ t] }
+                  guard (0..<n).allSatisfy({ c[$0].isFinite }) else { continue }
+                  let upper = _selectInPlace(c, n / 2)
+                  var lower = c[0]
+                  for s in 1..<(n / 2) where c[s] > lower { lower = c[s] }
+                  z[start &+ t] = Double(E(Double(lower) / 2 + Double(upper) / 2))
+                }
+              }
               return true
             }
           }
