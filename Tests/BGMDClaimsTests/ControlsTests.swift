@@ -118,6 +118,19 @@ import Testing
   }
 }
 
+/// Controls and measured hypotheses do not make a record depend on the
+/// thread count (hypotheses are tallied over concurrent cases).
+@Suite struct ControlsDeterminismTests {
+  @Test func recordsWithControlsAndHypothesesAreIdenticalAcrossThreadCounts() throws {
+    let ids: Set = ["lemma1/top-k", "lemma5/corrupted/per-row/fixed", "lemma5/corrupted/averaged/dynamic"]
+    let claims = (Lemma1Claims.family.claims + Lemma5Claims.family.claims).filter { ids.contains($0.id) }
+    #expect(claims.count == 3)
+    let one = try Campaign(seed: 5, profile: .quick, threads: 1).run(claims).strippingTimings().encoded()
+    let two = try Campaign(seed: 5, profile: .quick, threads: 2).run(claims).strippingTimings().encoded()
+    #expect(one == two)
+  }
+}
+
 /// Definition 1: α = |𝔹|/|𝔾| = ψ/(1 − ψ), and ψ < 1/2 ⇔ α < 1; Minsker's
 /// constant (the `gm/robustness-bound` claim) is written in ψ, and equals
 /// 1/√(1 − α²) in the paper's α.

@@ -122,6 +122,6 @@ struct Lemma1Sampling {
   var domain: String {
     "sampled: families {\(families.joined(separator: ", "))}, b = 8, d ∈ {\(dimensions.map(String.init).joined(separator: ", "))}, "
       + "k/d ∈ {\(fractions.map { String($0) }.joined(separator: ", "))}; sequential test per setting "
-      + "(α = \(alpha), β = \(beta), margin \(margin))"
+      + "(false-alarm rate \(alpha), miss rate β = \(beta), margin \(margin); not the corruption α of Definition 1)"
   }
 }

@@ -3,7 +3,8 @@ import Foundation
 
 /// Counts, across the (possibly concurrent) cases of a check, the instances
 /// on which a claim's hypothesis was measured and those where it failed,
-/// with the first failing instance's description. The measurement is of the
+/// with one failing instance's description (the smallest in string order,
+/// so the record does not depend on the thread count). The measurement is of the
 /// instance itself (its shape, its corruption, its radius…), never of the
 /// quantity the claim judges.
 final class HypothesisTally: @unchecked Sendable {
@@ -19,7 +20,8 @@ final class HypothesisTally: @unchecked Sendable {
     measured += 1
     if !held {
       failed += 1
-      if firstFailure == nil { firstFailure = instance() }
+      let text = instance()
+      if firstFailure.map({ text < $0 }) ?? true { firstFailure = text }
     }
   }
 
@@ -29,7 +31,7 @@ final class HypothesisTally: @unchecked Sendable {
     defer { lock.unlock() }
     measured += m
     failed += f
-    if firstFailure == nil { firstFailure = first }
+    if let first, firstFailure.map({ first < $0 }) ?? true { firstFailure = first }
   }
 
   /// The hypothesis `name`: held when it was measured on at least one
@@ -44,7 +46,7 @@ final class HypothesisTally: @unchecked Sendable {
       return Hypothesis(name: name, held: true, detail: "\(how); held on all \(measured) instances")
     }
     return Hypothesis(name: name, held: false,
-                      detail: "\(how); failed on \(failed) of \(measured) instances, first: \(firstFailure ?? "?")")
+                      detail: "\(how); failed on \(failed) of \(measured) instances, e.g. \(firstFailure ?? "?")")
   }
 }
 
