@@ -3,7 +3,7 @@ import ClaimCheck
 import ExactArithmetic
 import Foundation
 
-/// The Lemma 1 claims (DESIGN.md, "Claims registry"; Proofs/lemma-1.md):
+/// The Lemma 1 claims (Proofs/lemma-1.md):
 /// - `lemma1/<reading>`: E‖C_k(G) − G‖²_F ≤ (1 − k/d)‖G‖²_F;
 /// - `lemma1/step-dominates-uniform/<reading>`: E‖C_k(G) − G‖²_F ≤ E‖C^r_k(G) − G‖²_F;
 /// - `lemma1/xi-in-practice`: ξ measured on training gradients (an observation).
@@ -117,7 +117,6 @@ public enum Lemma1Claims {
         how: "measured on each instance's G and k before its expectation is computed, in every phase")]
       return record
     }
-
 
     // (a) Exhaustive, exact.
     var clock = Date()

@@ -3,7 +3,7 @@ import ClaimCheck
 import ExactArithmetic
 import Foundation
 
-/// The Lemma 5 claims (DESIGN.md, "Claims registry"; Proofs/lemma-5.md):
+/// The Lemma 5 claims (Proofs/lemma-5.md):
 /// x_t − x̃_t = m_t for all t, with x̃ the virtual sequence (13) and m_t the
 /// memory averaged over the good set 𝔾_t.
 ///
