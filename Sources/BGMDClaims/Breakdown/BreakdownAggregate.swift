@@ -10,7 +10,9 @@ import Randomness
 /// deviation is ‖rule(G) − mean of the good rows‖ at each magnitude M.
 public struct AggregateBreakdownCase: Sendable, Hashable, Codable {
   /// `mean`, `coordinate-median`, `trimmed-mean`, `krum`,
-  /// `geometric-median` or `block-gm/<reading>`.
+  /// `geometric-median` or `block-gm/<reading>`; the negative controls'
+  /// broken rules `gm-one-step-from-mean`, `gm-distances-capped` and
+  /// `block-gm-one-step-from-mean/<reading>` (`BrokenMedians`).
   public var rule: String
   /// The b honest rows (the bad slots' honest rows included: attacks such
   /// as sign flip use them). Doubles round-trip exactly through JSON.
@@ -56,7 +58,13 @@ public struct AggregateBreakdownCase: Sendable, Hashable, Codable {
     case "trimmed-mean": return AnyAggregationRule(try TrimmedMean<Double>(beta: trimming))
     case "krum": return AnyAggregationRule(try Krum<Double>(byzantine: krumByzantine))
     case "geometric-median": return AnyAggregationRule(GeometricMedian<Double>(options: options))
+    case "gm-one-step-from-mean": return BrokenMedians.rule(rule, BrokenMedians.oneStepFromMean)
+    case "gm-distances-capped": return BrokenMedians.rule(rule, { BrokenMedians.distancesCapped($0) })
     default:
+      let brokenPrefix = "block-gm-one-step-from-mean/"
+      if rule.hasPrefix(brokenPrefix), let reading = SelectionReading(rawValue: String(rule.dropFirst(brokenPrefix.count))) {
+        return BrokenMedians.blockRule(reading: reading, k: blockSize, BrokenMedians.oneStepFromMean)
+      }
       let prefix = "block-gm/"
       guard rule.hasPrefix(prefix), let reading = SelectionReading(rawValue: String(rule.dropFirst(prefix.count)))
       else { throw BreakdownError.unknownRule(rule) }
@@ -96,8 +104,10 @@ public struct AggregateBreakdownCase: Sendable, Hashable, Codable {
     }
   }
 
+  /// The reading of a block rule (`block-gm/<reading>` or a broken block rule).
   private var reading: SelectionReading? {
-    rule.hasPrefix("block-gm/") ? SelectionReading(rawValue: String(rule.dropFirst("block-gm/".count))) : nil
+    guard rule.hasPrefix("block-gm"), let last = rule.split(separator: "/").last else { return nil }
+    return SelectionReading(rawValue: String(last))
   }
 
   /// The curve of `attack` over the scales.

@@ -97,7 +97,53 @@ enum AggregateBreakdownClaims {
   }
 
   static func spec(_ rule: String) -> ClaimSpec {
-    ClaimSpec(id: "breakdown/aggregate/\(rule)") { ctx in try check(rule, ctx) }
+    ClaimSpec(id: "breakdown/aggregate/\(rule)", controls: controls(rule)) { ctx in try check(rule, ctx) }
+  }
+
+  /// What a negative control runs in place of the claimed rule: another
+  /// rule, or the same rule with another trimming.
+  struct Variant: Sendable {
+    var rule: String?
+    var trimming: Double?
+  }
+
+  /// The negative controls of `rule`: the same check (same plan, seed and
+  /// attacks) on an aggregator that violates the claim.
+  static func controls(_ rule: String) -> [ControlSpec] {
+    func control(_ name: String, _ breaks: String, _ variant: Variant) -> ControlSpec {
+      ControlSpec(name: name, breaks: breaks) { ctx in try check(rule, ctx, variant: variant) }
+    }
+    let mean = control("mean-in-place", "the rule replaced by the mean (breakdown 0)", Variant(rule: "mean"))
+    switch rule {
+    case "mean":
+      return [
+        control("coordinate-median-in-place", "the mean replaced by the coordinate-wise median (never breaks below b/2)",
+                Variant(rule: "coordinate-median")),
+        control("geometric-median-in-place", "the mean replaced by the geometric median (never breaks below b/2)",
+                Variant(rule: "geometric-median")),
+      ]
+    case "trimmed-mean":
+      return [control("trims-nothing", "β = 0: the trimmed mean trims no row (it is the mean)", Variant(trimming: 0)), mean]
+    case "geometric-median":
+      return [
+        mean,
+        control("weiszfeld-one-step-from-mean", "the median replaced by one Weiszfeld step started from the mean",
+                Variant(rule: "gm-one-step-from-mean")),
+        control("distances-capped", "Weiszfeld with distances capped at 1 (weights floored at 1): a weighted mean",
+                Variant(rule: "gm-distances-capped")),
+      ]
+    default:
+      if rule.hasPrefix("block-gm/") {
+        let reading = String(rule.dropFirst("block-gm/".count))
+        return [
+          mean,
+          control("block-weiszfeld-one-step-from-mean",
+                  "the block's median replaced by one Weiszfeld step started from the block's mean",
+                  Variant(rule: "block-gm-one-step-from-mean/\(reading)")),
+        ]
+      }
+      return [mean]
+    }
   }
 
   static func runJob(_ rule: String, plan: Plan, seed: UInt64, caseIndex c: Int, m: Int) -> Job {
@@ -106,6 +152,10 @@ enum AggregateBreakdownClaims {
       rule: rule, rows: rows, badCount: m, attacks: BreakdownAttack.builtIn, scales: plan.scales,
       ruleSeed: PRNG.caseSeed(runSeed: seed ^ 0x5EED, caseIndex: UInt64(c)), blockSize: plan.blockSize,
       trimming: plan.trimming, krumByzantine: plan.krumByzantine, medianEpsilon: plan.medianEpsilon)
+    return runJob(base: &base, plan: plan, seed: seed, caseIndex: c, m: m)
+  }
+
+  static func runJob(base: inout AggregateBreakdownCase, plan: Plan, seed: UInt64, caseIndex c: Int, m: Int) -> Job {
     var curves = base.curves()
     var evaluations = 0
     if !curves.contains(where: \.breaks) {
@@ -127,14 +177,24 @@ enum AggregateBreakdownClaims {
     return Job(caseIndex: c, m: m, curves: curves, targetedEvaluations: evaluations, aggregateCase: base)
   }
 
-  static func check(_ rule: String, _ ctx: ClaimContext) throws -> ClaimRecord {
+  /// `variant` (a negative control) replaces the rule that runs; the claim
+  /// (its ranges of m, statement, plan, seeds and attacks) is `rule`'s.
+  static func check(_ rule: String, _ ctx: ClaimContext, variant: Variant? = nil) throws -> ClaimRecord {
     let plan = plan(ctx.profile)
     let claim = claimed(rule, plan: plan)
     let id = "breakdown/aggregate/\(rule)"
     let b = plan.rows
     let pairs = (0..<plan.cases).flatMap { c in (1..<b).map { (c, $0) } }
+    let runs = variant?.rule ?? rule
     let jobs = parallelMap(count: pairs.count, threads: ctx.threads) { i -> Job? in
-      ctx.cancellation.isCancelled ? nil : runJob(rule, plan: plan, seed: ctx.seed, caseIndex: pairs[i].0, m: pairs[i].1)
+      if ctx.cancellation.isCancelled { return nil }
+      let (c, m) = pairs[i]
+      var base = AggregateBreakdownCase(
+        rule: runs, rows: goodRows(seed: PRNG.caseSeed(runSeed: ctx.seed, caseIndex: UInt64(c)), plan: plan), badCount: m,
+        attacks: BreakdownAttack.builtIn, scales: plan.scales,
+        ruleSeed: PRNG.caseSeed(runSeed: ctx.seed ^ 0x5EED, caseIndex: UInt64(c)), blockSize: plan.blockSize,
+        trimming: variant?.trimming ?? plan.trimming, krumByzantine: plan.krumByzantine, medianEpsilon: plan.medianEpsilon)
+      return runJob(base: &base, plan: plan, seed: ctx.seed, caseIndex: c, m: m)
     }
     let domain = "b = \(b) rows in ℝ^\(plan.dimension) (N(0,1) around a N(0,4) centre), \(plan.cases) row set(s), "
       + "bad slots 0..<m for m = 1…\(b - 1), attacks \(BreakdownAttack.builtIn.map(\.name).joined(separator: ", ")) "
@@ -216,9 +276,11 @@ enum AggregateBreakdownClaims {
       var stored = v.job.aggregateCase
       if v.robust, let breaker = v.job.breaker { stored.attacks = [breaker.attack] }
       let curves = stored.curves()
+      let who = variant == nil ? rule
+        : "\(runs)\(variant?.trimming.map { " (β = \($0))" } ?? "") in place of \(rule)"
       let summary = v.robust
-        ? "\(rule) breaks at m = \(v.job.m) of b = \(b) (ψ = \(Double(v.job.m) / Double(b)) < 1/2) under \(stored.attacks[0].description)"
-        : "\(rule) stays bounded at m = \(v.job.m) of b = \(b) under every attack tried"
+        ? "\(who) breaks at m = \(v.job.m) of b = \(b) (ψ = \(Double(v.job.m) / Double(b)) < 1/2) under \(stored.attacks[0].description)"
+        : "\(who) stays bounded at m = \(v.job.m) of b = \(b) under every attack tried"
       let fixture = Fixture(
         claim: id, expect: .refutes, input: try JSONValue(encoding: stored),
         observed: .object(["breaks": .bool(v.robust), "curves": .array(curves.map(\.json))]), summary: summary)
@@ -239,9 +301,46 @@ enum AggregateBreakdownClaims {
       "cases": .array(perCase),
       "plots": .array(plots),
     ])
-    return ClaimRecord(
+    var record = ClaimRecord(
       id: id, source: claim.source, statement: claim.statement, verdict: violation == nil ? .holds : .refuted,
       method: "growth", cases: done.reduce(0) { $0 + $1.curves.count }, domain: domain,
       worst: worst, counterexample: counterexample, evidence: evidence)
+    record.hypotheses = hypotheses(rule, claim: claim, jobs: done)
+    return record
+  }
+
+  /// The claim's hypotheses, measured on the instances (b, m, β, f of each
+  /// aggregated case) where the claim speaks, never on the deviations.
+  static func hypotheses(_ rule: String, claim: Claimed, jobs: [Job]) -> [Hypothesis] {
+    let definition1 = HypothesisTally()
+    let krum = HypothesisTally()
+    let trimming = HypothesisTally()
+    for job in jobs {
+      let c = job.aggregateCase
+      let robust = claim.robust?.contains(job.m) ?? false
+      guard robust || (claim.breaks?.contains(job.m) ?? false) else { continue }
+      let level = CorruptionLevel(rows: c.rows.count, bad: c.badCount)
+      definition1.add(level.psiBelowHalf && level.alphaBelowOne, level.description)
+      if rule == "krum" && robust {
+        krum.add(c.rows.count > 2 * c.krumByzantine + 2 && c.badCount <= c.krumByzantine,
+                 "b = \(c.rows.count), f = \(c.krumByzantine), m = \(c.badCount)")
+      }
+      if rule == "trimmed-mean" && robust {
+        let t = Int((c.trimming * Double(c.rows.count)).rounded(.down))
+        trimming.add(c.badCount <= t, "β = \(c.trimming), b = \(c.rows.count), m = \(c.badCount)")
+      }
+    }
+    var out = [definition1.hypothesis(
+      "ψ = m/b < 1/2 and α = ψ/(1 − ψ) = |𝔹|/|𝔾| < 1 (Definition 1)",
+      how: "from each aggregated case's bad-slot count m and row count b, for every m the claim speaks about")]
+    if rule == "krum" {
+      out.append(krum.hypothesis("b > 2f + 2 and m ≤ f (Krum's resilience condition)",
+                                 how: "from each case's b, f and m where boundedness is claimed"))
+    }
+    if rule == "trimmed-mean" {
+      out.append(trimming.hypothesis("m ≤ ⌊βb⌋ where boundedness is claimed",
+                                     how: "from each case's β, b and m"))
+    }
+    return out
   }
 }

@@ -1,8 +1,9 @@
 import ClaimCheck
 import Foundation
 
-/// The Breakdown claims (DESIGN.md, "Breakdown — Definition 2, abstract,
-/// Table 1"); the checks are explained in `Proofs/breakdown.md`.
+/// The Breakdown claims (Definitions 1 and 2, the abstract, Table 1, and
+/// Minsker's bound behind eq. (22)); the checks, their negative controls and
+/// measured hypotheses are explained in `Proofs/breakdown.md`.
 ///
 /// - `breakdown/aggregate/<rule>`: one aggregation under attack
 ///   (`AggregateBreakdownCase`);

@@ -87,12 +87,17 @@ public struct TrainingBreakdownCase: Sendable, Hashable, Codable {
     case "sgd": rule = AnyAggregationRule(Mean<Double>())
     case "cmd": rule = AnyAggregationRule(CoordinateMedian<Double>())
     case "gmd": rule = AnyAggregationRule(GeometricMedian<Double>(options: options))
+    // A negative control: GMD whose median is one Weiszfeld step from the mean.
+    case "gmd-one-step-from-mean": rule = BrokenMedians.rule("geometric-median", BrokenMedians.oneStepFromMean)
     default:
+      // `bgmd/<memory>/<reading>`, or the negative control
+      // `bgmd-mean/<memory>/<reading>`: Algorithm 1 with the mean on the block.
       let parts = method.split(separator: "/").map(String.init)
-      guard parts.count == 3, parts[0] == "bgmd", let memory = MemoryVariant(rawValue: parts[1]),
+      guard parts.count == 3, parts[0] == "bgmd" || parts[0] == "bgmd-mean", let memory = MemoryVariant(rawValue: parts[1]),
         let reading = SelectionReading(rawValue: parts[2])
       else { throw BreakdownError.unknownMethod(method) }
-      rule = AnyAggregationRule(GeometricMedian<Double>(options: options))
+      rule = parts[0] == "bgmd-mean" ? AnyAggregationRule(Mean<Double>())
+        : AnyAggregationRule(GeometricMedian<Double>(options: options))
       configuration.memory = memory
       configuration.block = .block(k: blockSize, reading: reading)
     }

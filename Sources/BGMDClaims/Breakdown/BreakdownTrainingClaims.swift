@@ -68,7 +68,39 @@ enum TrainingBreakdownClaims {
   }
 
   static func spec(_ method: String) -> ClaimSpec {
-    ClaimSpec(id: "breakdown/training/\(method)") { ctx in try check(method, ctx) }
+    ClaimSpec(id: "breakdown/training/\(method)", controls: controls(method)) { ctx in try check(method, ctx) }
+  }
+
+  /// The negative controls of `method`: the same check (plan, seeds,
+  /// attacks, schedules) on a method that violates the claim.
+  static func controls(_ method: String) -> [ControlSpec] {
+    func control(_ name: String, _ breaks: String, runs: String) -> ControlSpec {
+      ControlSpec(name: name, breaks: breaks) { ctx in try check(method, ctx, runs: runs) }
+    }
+    switch method {
+    case "sgd":
+      return [control("cmd-in-place", "SGD's mean replaced by the coordinate-wise median (never breaks below b/2)",
+                      runs: "cmd")]
+    case "cmd":
+      return [control("mean-in-place", "the median replaced by the mean (SGD, breakdown 0)", runs: "sgd")]
+    case "gmd":
+      return [
+        control("mean-in-place", "the geometric median replaced by the mean (SGD, breakdown 0)", runs: "sgd"),
+        control("weiszfeld-one-step-from-mean", "the median replaced by one Weiszfeld step started from the mean",
+                runs: "gmd-one-step-from-mean"),
+      ]
+    default:
+      let parts = method.split(separator: "/").map(String.init)
+      guard parts.count == 3 else { return [] }
+      var out = [control("mean-on-the-block", "Algorithm 1 with the mean in place of GM(·) on the block",
+                         runs: "bgmd-mean/\(parts[1])/\(parts[2])")]
+      if parts[1] != MemoryVariant.averaged.rawValue {
+        out.append(control("memory-averaged-over-all-rows",
+                           "the memory averaged over all b rows, bad ones included (the `averaged` variant), added back to every row",
+                           runs: "bgmd/averaged/\(parts[2])"))
+      }
+      return out
+    }
   }
 
   struct Level: Sendable {
@@ -83,6 +115,7 @@ enum TrainingBreakdownClaims {
   /// Every attack at one (schedule, m); the targeted search runs when no
   /// built-in attack breaks.
   static func level(_ method: String, plan: Plan, seed: UInt64, schedule: String, m: Int, threads: Int) throws -> Level {
+    // (`method` is the method that runs: the claim's, or a control's.)
     var base = TrainingBreakdownCase(
       method: method, problemSeed: problemSeed, dimension: plan.dimension, rows: plan.rows, blockSize: plan.blockSize,
       iterations: plan.iterations, trainingSeed: seed, schedule: schedule, badCount: m, attacks: plan.attacks,
@@ -114,8 +147,12 @@ enum TrainingBreakdownClaims {
     return Level(schedule: schedule, m: m, curves: curves, targetedEvaluations: evaluations, trainingCase: base)
   }
 
-  static func check(_ method: String, _ ctx: ClaimContext) throws -> ClaimRecord {
+  /// `runs` (a negative control) replaces the method that is trained; the
+  /// claim (statement, whether it must break, plan, seeds) is `method`'s. A
+  /// control stops at its first violation.
+  static func check(_ method: String, _ ctx: ClaimContext, runs: String? = nil) throws -> ClaimRecord {
     let plan = plan(ctx.profile)
+    let runs = runs ?? method
     let id = "breakdown/training/\(method)"
     let (statement, source, mustBreak) = statement(method)
     let b = plan.rows
@@ -127,23 +164,25 @@ enum TrainingBreakdownClaims {
       + "M ∈ {\(plan.scales.map { String(format: "%.0e", $0) }.joined(separator: ", "))}"
     var levels: [Level] = []
     var cancelled = false
-    for schedule in plan.schedules {
+    schedules: for schedule in plan.schedules {
       for m in 1...half {
         if ctx.cancellation.isCancelled {
           cancelled = true
           break
         }
-        let l = try level(method, plan: plan, seed: ctx.seed, schedule: schedule, m: m, threads: ctx.threads)
+        let l = try level(runs, plan: plan, seed: ctx.seed, schedule: schedule, m: m, threads: ctx.threads)
         levels.append(l)
+        let violates = mustBreak ? l.breaker == nil : l.breaker != nil
+        if violates && ctx.stopsAtRefutation { break schedules }
         // The breakdown point is the smallest breaking m; a method claimed
         // robust is refuted there and larger m add nothing.
         if !mustBreak && l.breaker != nil { break }
       }
     }
     var contextLevels: [Level] = []
-    if plan.context && !cancelled && !mustBreak {
+    if plan.context && !cancelled && !mustBreak && !ctx.stopsAtRefutation {
       for schedule in plan.schedules where !levels.contains(where: { $0.schedule == schedule && $0.breaker != nil }) {
-        contextLevels.append(try level(method, plan: plan, seed: ctx.seed, schedule: schedule, m: (b + 1) / 2,
+        contextLevels.append(try level(runs, plan: plan, seed: ctx.seed, schedule: schedule, m: (b + 1) / 2,
                                        threads: ctx.threads))
       }
     }
@@ -158,9 +197,10 @@ enum TrainingBreakdownClaims {
       var stored = v.trainingCase
       if let breaker = v.breaker { stored.attacks = [breaker.attack] }
       let curves = v.breaker.map { [$0] } ?? v.curves
+      let who = runs == method ? method : "\(runs) in place of \(method)"
       let summary = v.breaker != nil
-        ? "\(method) breaks at m = \(v.m) of b = \(b) (ψ = \(Double(v.m) / Double(b))), \(v.schedule) schedule, under \(stored.attacks[0].description)"
-        : "\(method) stays bounded at m = \(v.m) of b = \(b), \(v.schedule) schedule, under every attack tried"
+        ? "\(who) breaks at m = \(v.m) of b = \(b) (ψ = \(Double(v.m) / Double(b))), \(v.schedule) schedule, under \(stored.attacks[0].description)"
+        : "\(who) stays bounded at m = \(v.m) of b = \(b), \(v.schedule) schedule, under every attack tried"
       let fixture = Fixture(
         claim: id, expect: .refutes, input: try JSONValue(encoding: stored),
         observed: .object(["breaks": .bool(v.breaker != nil), "curves": .array(curves.map(\.json))]), summary: summary)
@@ -238,9 +278,19 @@ enum TrainingBreakdownClaims {
       "plan": .object(planJSON),
       "plots": .array(plots),
     ])
-    return ClaimRecord(
+    var record = ClaimRecord(
       id: id, source: source, statement: statement, verdict: violations.isEmpty ? .holds : .refuted, method: "growth",
       cases: levels.reduce(0) { $0 + $1.curves.count * plan.scales.count + $1.targetedEvaluations }, domain: domain,
       worst: worst, counterexample: counterexample, evidence: evidence)
+    // Definition 1 on each attacked run, from its slot counts only.
+    let definition1 = HypothesisTally()
+    for l in levels {
+      let level = CorruptionLevel(rows: l.trainingCase.rows, bad: l.trainingCase.badCount)
+      definition1.add(level.psiBelowHalf && level.alphaBelowOne, "\(l.schedule) schedule, " + level.description)
+    }
+    record.hypotheses = [definition1.hypothesis(
+      "ψ = m/b < 1/2 and α = ψ/(1 − ψ) = |𝔹|/|𝔾| < 1 (Definition 1)",
+      how: "from each attacked run's bad-slot count m and row count b (context runs at m ≥ b/2 excluded)")]
+    return record
   }
 }

@@ -9,6 +9,12 @@ import RealModule
 ///
 /// α is taken as (points outside B(x, r))/n, the smallest α the hypothesis
 /// allows (C_α increases with α, so this is the strongest instance).
+///
+/// Minsker's α is a fraction of *all* n points, α < 1/2: it is Definition 1's
+/// ψ, not the paper's α = |𝔹|/|𝔾| = ψ/(1 − ψ) < 1. The code calls it ψ
+/// (`Result.psi`) and reports the paper's α beside it (`Result.alpha`); in
+/// the paper's α the constant reads C = 1/√(1 − α²)
+/// (`GMRobustnessCase.constant(paperAlpha:)`).
 public struct GMRobustnessCase: Sendable, Hashable, Codable {
   /// x.
   public var center: [Double]
@@ -25,10 +31,12 @@ public struct GMRobustnessCase: Sendable, Hashable, Codable {
 
   /// What one evaluation found.
   public struct Result: Sendable {
-    /// Points outside the closed ball, and α = outside / n.
+    /// Points outside the closed ball, and ψ = outside / n (Minsker's α).
     public var outside: Int
+    public var psi: Double
+    /// The paper's α = outside / (n − outside) = ψ/(1 − ψ) (Definition 1).
     public var alpha: Double
-    /// C_α r.
+    /// C_ψ r = (1 − ψ)/√(1 − 2ψ)·r.
     public var bound: Double
     /// ‖z − x‖ for the returned point z.
     public var distance: Double
@@ -61,14 +69,27 @@ public struct GMRobustnessCase: Sendable, Hashable, Codable {
   /// (certified ε requested 1e−12) and either decides the bound exactly (the
   /// data point nearest the returned point is certified to be the median) or
   /// bounds ‖z − z*‖ by δ (`accuracyBound`).
-  public func evaluate() -> Result {
+  /// - Parameter estimator: what is evaluated in place of the geometric
+  ///   median (a negative control); for those, the returned point is the
+  ///   estimator's own (no accuracy allowance, no exact decision).
+  public func evaluate(estimator: GMRobustnessEstimator = .geometricMedian) -> Result {
     let n = points.count
     let outside = GMRobustnessExact.outsideCount(points: points, center: center, radius: radius) ?? n
-    let alpha = n > 0 ? Double(outside) / Double(n) : 1
-    let bound = (1 - alpha) / (1 - 2 * alpha).squareRoot() * radius
-    var result = Result(outside: outside, alpha: alpha, bound: bound, distance: .nan, accuracy: .infinity,
+    let psi = n > 0 ? Double(outside) / Double(n) : 1
+    let bound = (1 - psi) / (1 - 2 * psi).squareRoot() * radius
+    let alpha = n > outside ? Double(outside) / Double(n - outside) : .infinity
+    var result = Result(outside: outside, psi: psi, alpha: alpha, bound: bound, distance: .nan, accuracy: .infinity,
                         certificate: nil, applicable: false)
-    guard n > 0, 2 * outside < n, radius > 0, let x = try? Matrix(points),
+    guard n > 0, 2 * outside < n, radius > 0 else { return result }
+    if estimator != .geometricMedian {
+      let z = estimator == .coordinateMean ? BrokenMedians.coordinateMean(points) : BrokenMedians.oneStepFromMean(points)
+      result.distance = scaledNorm(zip(z, center).map { $0 - $1 })
+      result.accuracy = 0
+      result.rounding = Double(center.count + 8) * 0x1p-53
+      result.applicable = result.distance.isFinite
+      return result
+    }
+    guard let x = try? Matrix(points),
       let solution = try? geometricMedian(x, options: GeometricMedianOptions(epsilon: 1e-12, maxIterations: 20_000))
     else { return result }
     let z = solution.point
@@ -162,13 +183,17 @@ public struct GMRobustnessCase: Sendable, Hashable, Codable {
     return (0..<d).map { a[$0][$0] }.max() ?? 0
   }
 
-  /// The bound attained with α = 1/3 (Minsker's proof is tight): x = 0,
+  /// C_ψ = (1 − ψ)/√(1 − 2ψ) written in the paper's α = ψ/(1 − ψ):
+  /// 1 − ψ = 1/(1 + α) and 1 − 2ψ = (1 − α)/(1 + α), so C = 1/√(1 − α²).
+  public static func constant(paperAlpha alpha: Double) -> Double { 1 / (1 - alpha * alpha).squareRoot() }
+
+  /// The bound attained with ψ = 1/3 (Minsker's α; the paper's α = 1/2) (Minsker's proof is tight): x = 0,
   /// r = 1, R = C_{1/3} = 2/√3; two good points at each tangent point
   /// (r²/R, ±r√(1 − r²/R²)) = (√3/2, ±1/2) seen from z = (R, 0), two bad
   /// points at (1000, 0). At z the four good unit vectors have x-components
   /// 1/2 and the bad ones −1, so the subgradient sum is 0: z is the median
-  /// and ‖z − x‖ = C_α r. (Rounding may put a tangent point just outside
-  /// the ball, which raises α and C_α: the ratio is then just below 1.)
+  /// and ‖z − x‖ = C_ψ r. (Rounding may put a tangent point just outside
+  /// the ball, which raises ψ and C_ψ: the ratio is then just below 1.)
   public static var tangentExample: GMRobustnessCase {
     let h = 3.0.squareRoot() / 2
     return GMRobustnessCase(center: [0, 0], radius: 1,
@@ -214,4 +239,14 @@ public struct GMRobustnessCase: Sendable, Hashable, Codable {
       return GMRobustnessCase(center: center, radius: radius, points: points)
     }
   }
+}
+
+/// What `GMRobustnessCase.evaluate` computes: the geometric median, or a
+/// negative control's broken estimator (`BrokenMedians`).
+public enum GMRobustnessEstimator: String, Sendable, Codable {
+  case geometricMedian = "geometric-median"
+  /// The coordinate-wise mean of the points.
+  case coordinateMean = "coordinate-mean"
+  /// One Weiszfeld step started from the mean.
+  case weiszfeldOneStepFromMean = "weiszfeld-one-step-from-mean"
 }

@@ -47,14 +47,14 @@ enum GMRobustnessExact {
     return upper < Rational(eta * eta)
   }
 
-  /// Whether ‖z − x‖ ≤ C_α r with α = outside/n, exactly:
-  /// ‖z − x‖²·(1 − 2α) ≤ (1 − α)²·r² (both sides rational).
+  /// Whether ‖z − x‖ ≤ C_ψ r with ψ = outside/n (Minsker's α), exactly:
+  /// ‖z − x‖²·(1 − 2ψ) ≤ (1 − ψ)²·r² (both sides rational).
   /// - Precondition: 2·outside < n.
   static func satisfiesBound(_ z: [Double], center: [Double], radius: Double, outside: Int, count n: Int) -> Bool? {
     guard let zq = exactVector(z), let x = exactVector(center), let r = Rational(exactly: radius) else { return nil }
-    let alpha = Rational(outside, n)
+    let psi = Rational(outside, n)
     let one = Rational(1)
-    return squaredDistance(zq, x) * (one - 2 * alpha) <= (one - alpha) * (one - alpha) * r * r
+    return squaredDistance(zq, x) * (one - 2 * psi) <= (one - psi) * (one - psi) * r * r
   }
 
   static func exactVector(_ v: [Double]) -> [Rational]? {

@@ -3,7 +3,7 @@ import ClaimCheck
 import ExactArithmetic
 import Foundation
 
-/// The Lemma 1 claims (DESIGN.md, "Claims registry"; Proofs/lemma-1.md):
+/// The Lemma 1 claims (Proofs/lemma-1.md):
 /// - `lemma1/<reading>`: E‖C_k(G) − G‖²_F ≤ (1 − k/d)‖G‖²_F;
 /// - `lemma1/step-dominates-uniform/<reading>`: E‖C_k(G) − G‖²_F ≤ E‖C^r_k(G) − G‖²_F;
 /// - `lemma1/xi-in-practice`: ξ measured on training gradients (an observation).
@@ -25,14 +25,34 @@ public enum Lemma1Claims {
   public static var family: ClaimFamily {
     var claims: [ClaimSpec] = []
     for reading in SelectionReading.allCases {
-      claims.append(ClaimSpec(id: "lemma1/\(reading.rawValue)") { try check($0, reading: reading, side: .lemma) })
-      claims.append(ClaimSpec(id: "lemma1/step-dominates-uniform/\(reading.rawValue)") {
-        try check($0, reading: reading, side: .step)
-      })
+      for side in [Lemma1Side.lemma, .step] {
+        let id = side == .lemma ? "lemma1/\(reading.rawValue)" : "lemma1/step-dominates-uniform/\(reading.rawValue)"
+        claims.append(ClaimSpec(id: id, controls: controls(reading: reading, side: side)) {
+          try check($0, reading: reading, side: side)
+        })
+      }
     }
+    // An observation: no verdict is derived, so there is nothing a control
+    // could show (see `xiInPractice`).
     claims.append(ClaimSpec(id: "lemma1/xi-in-practice", body: xiInPractice))
     return ClaimFamily(name: "lemma-1", title: "Lemma 1", document: "Proofs/lemma-1.md", prefixes: ["lemma1"],
                        claims: claims, replay: { try replay($0) })
+  }
+
+  /// The negative controls of an inequality claim: the same check, same
+  /// budget and seed, with Algorithm 2 replaced by a selection that violates
+  /// the lemma (`Lemma1Selection`).
+  static func controls(reading: SelectionReading, side: Lemma1Side) -> [ControlSpec] {
+    [
+      ControlSpec(name: "smallest-norm-columns",
+                  breaks: "the selection ignores the scores' ranking and keeps the k smallest-norm columns") {
+        try check($0, reading: reading, side: side, selection: .smallestNorm)
+      },
+      ControlSpec(name: "unnormalised-block-weights",
+                  breaks: "block weights Σ_{j∈B} s_j / ‖G‖²_F not normalised (they sum to C(d − 1, k − 1))") {
+        try check($0, reading: reading, side: side, selection: .unnormalisedWeights)
+      },
+    ]
   }
 
   /// The phases' sizes for a profile.
@@ -59,8 +79,15 @@ public enum Lemma1Claims {
   }
 
   /// One inequality claim: phases (a), (b), (c) and their combination.
-  static func check(_ ctx: ClaimContext, reading: SelectionReading, side: Lemma1Side) throws -> ClaimRecord {
-    let (exhaustive, search, sampling) = phases(ctx.profile)
+  /// `selection` other than `paper` is a negative control's variant; the
+  /// claim's statement, right-hand sides, budgets and seeds are unchanged.
+  /// A control stops at the first phase that refutes (its verdict is then
+  /// decided); the claim's own run always completes the three phases.
+  static func check(_ ctx: ClaimContext, reading: SelectionReading, side: Lemma1Side,
+                    selection: Lemma1Selection = .paper) throws -> ClaimRecord {
+    var (exhaustive, search, sampling) = phases(ctx.profile)
+    sampling.stopAtRefutation = ctx.stopsAtRefutation
+    let nonZero = HypothesisTally()
     var evidence: [String: JSONValue] = [:]
     var counterexample: CounterexampleReference?
     var worst = WorstCase(ratio: nil, case: nil)
@@ -69,6 +96,27 @@ public enum Lemma1Claims {
       if worst.ratio.map({ r > $0 }) ?? true { worst = WorstCase(ratio: r, case: description) }
     }
     var partial = false
+    var casesSoFar = 0
+    /// The record from what has run: refuted when a phase found a
+    /// counterexample; else inconclusive when one was cut short; else holds.
+    func finish(evidence: [String: JSONValue], phasesRun: String) -> ClaimRecord {
+      let verdict: Verdict = counterexample != nil ? .refuted : (partial ? .inconclusive : .holds)
+      var evidence = evidence
+      if selection != .paper {
+        evidence["control"] = .object(["selection": .string(selection.rawValue), "phasesRun": .string(phasesRun)])
+      }
+      let domain = "(a) proved exactly on: \(exhaustive.domain); (b) \(search.domain); (c) \(sampling.domain)"
+      var record = ClaimRecord(id: ctx.id, source: side == .lemma ? "Lemma 1" : "Lemma 1 (proof, first step)",
+                               statement: statement(side) + " — Algorithm 2 read as `\(reading.rawValue)`", verdict: verdict,
+                               method: "exact-enumeration+search+targeted+sequential-test",
+                               cases: casesSoFar, domain: domain,
+                               worst: worst.ratio == nil ? nil : worst, counterexample: counterexample,
+                               evidence: .object(evidence))
+      record.hypotheses = [nonZero.hypothesis(
+        "G ≠ 0 and 1 ≤ k ≤ d",
+        how: "measured on each instance's G and k before its expectation is computed, in every phase")]
+      return record
+    }
 
     // (a) Exhaustive, exact.
     var clock = Date()
@@ -77,7 +125,9 @@ public enum Lemma1Claims {
       defer { clock = now }
       return .number(now.timeIntervalSince(clock))
     }
-    let a = try exhaustive.run(reading: reading, side: side, cancellation: ctx.cancellation)
+    let a = try exhaustive.run(reading: reading, side: side, selection: selection, cancellation: ctx.cancellation)
+    nonZero.add(measured: a.cases, failed: a.hypothesisFailures, firstFailure: a.hypothesisFailures > 0 ? "(a)" : nil)
+    casesSoFar += a.cases
     partial = partial || a.partial
     consider(a.worstRatio, "(a) " + (a.worstCase ?? ""))
     var aEvidence: [String: JSONValue] = [
@@ -92,16 +142,21 @@ public enum Lemma1Claims {
     }
     aEvidence["seconds"] = lap()
     evidence["exhaustive"] = .object(aEvidence)
+    if counterexample != nil && ctx.stopsAtRefutation {
+      return finish(evidence: evidence, phasesRun: "(a)")
+    }
 
     // (b) Generated rational cases, exact, shrunk; then a targeted search of LHS/RHS.
-    let gen = search.generator(reading: reading, side: side)
+    let gen = search.generator(reading: reading, side: side, selection: selection)
     var config = ctx.universalConfig()
     config.cases = Swift.max(20, ctx.budget.cases / 2)
     let b = checkUniversal(gen, config: config, cancellation: ctx.cancellation) { c in
+      nonZero.add(c.hypothesesHold, "(b) " + c.description)
       let e = try c.expectation()
       return side.holds(e) ? .pass : .fail("E‖C_k(G) − G‖² = \(e.expectedResidual) > \(side.rightHandSide(e))")
     }
     partial = partial || b.partial
+    casesSoFar += b.casesRun
     var bEvidence: [String: JSONValue] = [
       "domain": .string(search.domain), "cases": .number(Double(b.casesRun)), "discarded": .number(Double(b.discarded)),
     ]
@@ -117,6 +172,10 @@ public enum Lemma1Claims {
                                      "improvements": .number(Double(found.shrinkImprovements))])
     }
     bEvidence["seconds"] = lap()
+    if counterexample != nil && ctx.stopsAtRefutation {
+      evidence["search"] = .object(bEvidence)
+      return finish(evidence: evidence, phasesRun: "(a), (b)")
+    }
     let steps = ctx.budget.targetedSteps
     let targeted = searchTargeted(gen, seed: PRNG.caseSeed(runSeed: ctx.seed, caseIndex: 7), starts: 50,
                                   steps: steps, threads: ctx.threads, cancellation: ctx.cancellation) { c in
@@ -124,14 +183,17 @@ public enum Lemma1Claims {
       return side.ratio(e) ?? 0
     }
     partial = partial || targeted.partial
+    casesSoFar += targeted.evaluations
     if let best = targeted.bestValue { consider(targeted.bestScore, "(b, targeted) " + best.description) }
     bEvidence["targeted"] = .object(["bestRatio": .number(targeted.bestScore), "evaluations": .number(Double(targeted.evaluations)),
                                      "best": .string(targeted.bestValue?.description ?? "none"), "seconds": lap()])
     evidence["search"] = .object(bEvidence)
 
     // (c) Large d, sampled.
-    let c = try sampling.run(reading: reading, seed: PRNG.caseSeed(runSeed: ctx.seed, caseIndex: 9), budget: ctx.budget,
-                             threads: ctx.threads, cancellation: ctx.cancellation)
+    let c = try sampling.run(reading: reading, selection: selection, seed: PRNG.caseSeed(runSeed: ctx.seed, caseIndex: 9),
+                             budget: ctx.budget, threads: ctx.threads, cancellation: ctx.cancellation)
+    casesSoFar += c.count
+    for r in c { nonZero.add(r.hypothesesHold, "(c) \(r.setting.family), d = \(r.setting.d), k = \(r.setting.k)") }
     var cRows: [JSONValue] = []
     var samples = 0
     var sampledRefutation: Lemma1Sampling.Result?
@@ -147,7 +209,7 @@ public enum Lemma1Claims {
       cRows.append(.object(["family": .string(r.setting.family), "d": .number(Double(r.setting.d)),
                             "k": .number(Double(r.setting.k)), "bound": .number(bound), "test": r.test.json]))
     }
-    if c.count < sampling.settings.count { partial = true }
+    if c.count < sampling.settings.count && sampledRefutation == nil { partial = true }
     evidence["sampled"] = .object([
       "domain": .string(sampling.domain), "settings": .array(cRows), "samples": .number(Double(samples)), "seconds": lap(),
       "largestEstimatedRatio": sampledWorst.map { .number($0.ratio) } ?? .null,
@@ -168,13 +230,8 @@ public enum Lemma1Claims {
     evidence["combination"] = .string("refuted if any phase finds a counterexample; inconclusive if a phase was cut short; "
       + "else holds (proved on the domain of (a), searched elsewhere)")
 
-    let verdict: Verdict = counterexample != nil ? .refuted : (partial ? .inconclusive : .holds)
-    let domain = "(a) proved exactly on: \(exhaustive.domain); (b) \(search.domain); (c) \(sampling.domain)"
-    return ClaimRecord(id: ctx.id, source: side == .lemma ? "Lemma 1" : "Lemma 1 (proof, first step)",
-                       statement: statement(side) + " — Algorithm 2 read as `\(reading.rawValue)`", verdict: verdict,
-                       method: "exact-enumeration+search+targeted+sequential-test",
-                       cases: a.cases + b.casesRun + targeted.evaluations + c.count, domain: domain,
-                       worst: worst.ratio == nil ? nil : worst, counterexample: counterexample, evidence: .object(evidence))
+    return finish(evidence: evidence, phasesRun: "(a), (b), (c)")
+
   }
 
   /// The ratio distribution of (a) and the sampled means of (c) against the bound.

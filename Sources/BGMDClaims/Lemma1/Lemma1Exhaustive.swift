@@ -32,17 +32,29 @@ public struct Lemma1ExactCase: Sendable, Codable, Hashable {
   public var k: Int
   /// The rows of G, rationals as "p/q".
   public var matrix: [[Rational]]
+  /// A negative control's selection (nil: Algorithm 2 under `reading`).
+  /// Absent from the claim's own fixtures.
+  public var selection: Lemma1Selection?
 
-  public init(reading: SelectionReading, side: Lemma1Side, k: Int, matrix: [[Rational]]) {
+  public init(reading: SelectionReading, side: Lemma1Side, k: Int, matrix: [[Rational]],
+              selection: Lemma1Selection? = nil) {
     self.reading = reading
     self.side = side
     self.k = k
     self.matrix = matrix
+    self.selection = selection == .paper ? nil : selection
   }
 
   /// The exact expectations of this case.
   public func expectation() throws -> Lemma1Expectation {
-    try Lemma1Expectation(try Matrix(matrix), k: k, reading: reading)
+    try Lemma1Expectation(try Matrix(matrix), k: k, reading: reading, selection: selection ?? .paper)
+  }
+
+  /// Lemma 1's hypotheses on this case, measured from G and k alone: G ≠ 0
+  /// and 1 ≤ k ≤ d.
+  var hypothesesHold: Bool {
+    let d = matrix.first?.count ?? 0
+    return (1...Swift.max(1, d)).contains(k) && d >= 1 && matrix.contains { $0.contains { !$0.isZero } }
   }
 
   /// "G = [[1, 1, 1]], k = 2".
@@ -97,9 +109,12 @@ struct Lemma1Exhaustive {
     /// Every finite ratio, for the distribution plot.
     var ratios: [Double] = []
     var partial = false
+    /// Cases where G = 0 or k ∉ 1…d (Lemma 1's hypotheses fail).
+    var hypothesisFailures = 0
   }
 
-  func run(reading: SelectionReading, side: Lemma1Side, cancellation: CancellationFlag) throws -> Outcome {
+  func run(reading: SelectionReading, side: Lemma1Side, selection: Lemma1Selection = .paper,
+           cancellation: CancellationFlag) throws -> Outcome {
     var outcome = Outcome()
     for d in 1...maxDimension {
       for k in 1...d {
@@ -109,7 +124,9 @@ struct Lemma1Exhaustive {
             outcome.partial = true
             return outcome
           }
-          let c = Lemma1ExactCase(reading: reading, side: side, k: k, matrix: [entries.map { Rational($0) }])
+          let c = Lemma1ExactCase(reading: reading, side: side, k: k, matrix: [entries.map { Rational($0) }],
+                                  selection: selection)
+          if !c.hypothesesHold { outcome.hypothesisFailures += 1 }
           let e = try c.expectation()
           outcome.cases += 1
           outcome.matrices += entries.reduce(1) { $0 * ($1 == 0 ? 1 : 2) }

@@ -33,10 +33,12 @@ public struct Lemma1Expectation: Sendable, Equatable {
   /// Whether the proof's first step (domination of the uniform operator) holds.
   public var stepHolds: Bool { expectedResidual <= uniformResidual }
 
-  /// The exact expectations for G, k and `reading`.
+  /// The exact expectations for G, k and `reading`; `selection` other than
+  /// `paper` replaces Algorithm 2's distribution by a negative control's
+  /// (the uniform residual and the bound stay the paper's).
   /// - Throws: `ShapeError.blockSize`; `SelectionError` from the exact
   ///   distribution (irrational norm weights, too many outcomes).
-  public init(_ g: Matrix<Rational>, k: Int, reading: SelectionReading) throws {
+  public init(_ g: Matrix<Rational>, k: Int, reading: SelectionReading, selection: Lemma1Selection = .paper) throws {
     let d = g.columns
     var scores = [Rational](repeating: .zero, count: d)
     for i in 0..<g.rows {
@@ -53,7 +55,7 @@ public struct Lemma1Expectation: Sendable, Equatable {
       return expectation
     }
     self.total = total
-    self.expectedResidual = residual(try blockDistribution(g, k: k, reading: reading))
+    self.expectedResidual = residual(try selection.distribution(g, k: k, reading: reading))
     self.uniformResidual = residual(try blockDistribution(g, k: k, reading: .uniform))
     self.bound = (1 - Rational(k, d)) * total
   }

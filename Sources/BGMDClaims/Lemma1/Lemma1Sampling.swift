@@ -27,6 +27,8 @@ struct Lemma1Sampling {
   var alpha = 1e-6
   var beta = 1e-3
   var margin: Double
+  /// Whether `run` stops at the first refuted setting (negative controls).
+  var stopAtRefutation = false
 
   var settings: [Setting] {
     var out: [Setting] = []
@@ -68,7 +70,8 @@ struct Lemma1Sampling {
   }
 
   /// The sample generator: one block drawn with a seed taken from the choices.
-  static func sampler(scores: [Double], k: Int, reading: SelectionReading) -> Gen<Double> {
+  static func sampler(scores: [Double], k: Int, reading: SelectionReading,
+                      selection: Lemma1Selection = .paper) -> Gen<Double> {
     let total = scores.reduce(0, +)
     return Gen { source in
       // The block's seed is one raw 63-bit word. Not `drawInt`: its fresh
@@ -79,7 +82,7 @@ struct Lemma1Sampling {
       }
       guard case .integer(let seed) = value else { throw GenerationStop.rejected }
       var rng = Xoshiro256(seed: UInt64(seed))
-      let block = try selectBlock(scores: scores, k: k, reading: reading, using: &rng)
+      let block = try selection.sample(scores: scores, k: k, reading: reading, using: &rng)
       var kept = 0.0
       for j in block { kept += scores[j] }
       return Swift.min(1, Swift.max(0, (total - kept) / total))
@@ -89,10 +92,13 @@ struct Lemma1Sampling {
   struct Result {
     var setting: Setting
     var test: ExpectationResult
+    /// Lemma 1's hypotheses on this setting's G (measured on the scores,
+    /// not on the test): G ≠ 0 and 1 ≤ k ≤ d.
+    var hypothesesHold: Bool
   }
 
   /// Runs the test of every setting for `reading`.
-  func run(reading: SelectionReading, seed: UInt64, budget: Budget, threads: Int,
+  func run(reading: SelectionReading, selection: Lemma1Selection = .paper, seed: UInt64, budget: Budget, threads: Int,
            cancellation: CancellationFlag) throws -> [Result] {
     var out: [Result] = []
     for (n, setting) in settings.enumerated() {
@@ -101,11 +107,14 @@ struct Lemma1Sampling {
       let bound = 1 - Double(setting.k) / Double(setting.d)
       let plan = try SequentialPlan(range: 0...1, bound: bound, alpha: alpha, beta: beta, margin: margin,
                                     maxSamples: budget.maxSamples)
-      let test = try checkExpectation(Lemma1Sampling.sampler(scores: s, k: setting.k, reading: reading), plan: plan,
+      let test = try checkExpectation(Lemma1Sampling.sampler(scores: s, k: setting.k, reading: reading, selection: selection), plan: plan,
                                       seed: PRNG.caseSeed(runSeed: caseSeed, caseIndex: 1), threads: threads,
                                       maxSamples: budget.maxSamples, cancellation: cancellation)
-      out.append(Result(setting: setting, test: test))
+      let hypotheses = (1...setting.d).contains(setting.k) && s.reduce(0, +) > 0
+      out.append(Result(setting: setting, test: test, hypothesesHold: hypotheses))
       if test.partial { break }
+      // A control stops at its first refutation (the verdict is decided).
+      if stopAtRefutation && test.decision == .refuted { break }
     }
     return out
   }
@@ -113,6 +122,6 @@ struct Lemma1Sampling {
   var domain: String {
     "sampled: families {\(families.joined(separator: ", "))}, b = 8, d ∈ {\(dimensions.map(String.init).joined(separator: ", "))}, "
       + "k/d ∈ {\(fractions.map { String($0) }.joined(separator: ", "))}; sequential test per setting "
-      + "(α = \(alpha), β = \(beta), margin \(margin))"
+      + "(false-alarm rate \(alpha), miss rate β = \(beta), margin \(margin); not the corruption α of Definition 1)"
   }
 }

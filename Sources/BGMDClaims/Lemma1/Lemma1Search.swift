@@ -18,7 +18,8 @@ struct Lemma1Search {
   var maxDenominator = 3
 
   /// The generator of cases for `reading` and `side`.
-  func generator(reading: SelectionReading, side: Lemma1Side) -> Gen<Lemma1ExactCase> {
+  func generator(reading: SelectionReading, side: Lemma1Side, selection: Lemma1Selection = .paper)
+    -> Gen<Lemma1ExactCase> {
     let rowsLimit = reading == .normProportional ? 1 : maxRows
     let (mp, mq) = (maxNumerator, maxDenominator)
     let md = reading == .withReplacement ? Swift.min(5, maxDimension) : maxDimension
@@ -36,7 +37,7 @@ struct Lemma1Search {
         rows.append(row)
       }
       guard rows.contains(where: { $0.contains { !$0.isZero } }) else { throw GenerationStop.rejected }
-      return Lemma1ExactCase(reading: reading, side: side, k: k, matrix: rows)
+      return Lemma1ExactCase(reading: reading, side: side, k: k, matrix: rows, selection: selection)
     }
   }
 

@@ -116,6 +116,37 @@ extension Lemma5Case where Element == Rational {
   public func firstGap() throws -> Int? {
     try sequences(rule: InjectedOutputs(outputs ?? []).rule).0.firstNonZeroGap
   }
+
+  /// The first gap, and whether the run's recorded memory is the memory of
+  /// (10) (`Lemma5Case.memoryIsResidual`), from one run.
+  func firstGapAndMemoryDefinition() throws -> (gap: Int?, memoryIsResidual: Bool) {
+    let (seq, records) = try sequences(rule: InjectedOutputs(outputs ?? []).rule)
+    return (seq.firstNonZeroGap, Lemma5Case.memoryIsResidual(records))
+  }
+}
+
+extension Lemma5Case {
+  /// Lemma 5's memory hypothesis, measured on a run's records independently
+  /// of the gap x_t − x̃_t − m_t: on every good row, the recorded M_t is
+  /// G̃_t − C_k(G̃_t) for the recorded block, i.e. zero on the block and the
+  /// augmented row off it (the M_t whose 𝔾-mean (10) calls m_{t+1}).
+  static func memoryIsResidual(_ records: [StepRecord<Element>]) -> Bool {
+    for r in records {
+      guard let augmented = r.augmentedRows, let residual = r.residual, let block = r.block else { return false }
+      let inBlock = Set(block)
+      for i in r.goodRows {
+        for j in 0..<augmented.columns {
+          let expected = inBlock.contains(j) ? Element.zero : augmented[i, j]
+          if residual[i, j] != expected { return false }
+        }
+      }
+    }
+    return true
+  }
+
+  /// Definition 1 on this case: every iteration has ψ_t = |𝔹_t|/b < 1/2
+  /// (α_t = |𝔹_t|/|𝔾_t| < 1), so 𝔾_t is not empty.
+  var corruptionLevels: [CorruptionLevel] { badSlots.map { CorruptionLevel(rows: rows, bad: $0.count) } }
 }
 
 extension Lemma5Case where Element == Double {

@@ -3,7 +3,7 @@ import ClaimCheck
 import ExactArithmetic
 import Foundation
 
-/// The Lemma 5 claims (DESIGN.md, "Claims registry"; Proofs/lemma-5.md):
+/// The Lemma 5 claims (Proofs/lemma-5.md):
 /// x_t − x̃_t = m_t for all t, with x̃ the virtual sequence (13) and m_t the
 /// memory averaged over the good set 𝔾_t.
 ///
@@ -27,16 +27,42 @@ import Foundation
 public enum Lemma5Claims {
   /// The family and its claims.
   public static var family: ClaimFamily {
-    var claims = [ClaimSpec(id: "lemma5/clean") { try check($0, schedule: "clean", memories: [.averaged, .perRow]) }]
+    var claims = [ClaimSpec(id: "lemma5/clean", controls: controls(schedule: "clean", memory: nil)) {
+      try check($0, schedule: "clean", memories: [.averaged, .perRow])
+    }]
     for memory in MemoryVariant.allCases {
       for schedule in ["fixed", "dynamic"] {
-        claims.append(ClaimSpec(id: "lemma5/corrupted/\(memory.rawValue)/\(schedule)") {
+        claims.append(ClaimSpec(id: "lemma5/corrupted/\(memory.rawValue)/\(schedule)",
+                                controls: controls(schedule: schedule, memory: memory)) {
           try check($0, schedule: schedule, memories: [memory])
         })
       }
     }
     return ClaimFamily(name: "lemma-5", title: "Lemma 5", document: "Proofs/lemma-5.md", prefixes: ["lemma5"],
                        claims: claims, replay: { try replay($0) })
+  }
+
+  /// The negative controls of a claim: the same check (same generators,
+  /// budget and seed) on Algorithm 1 with another memory variant that does
+  /// not satisfy x_t − x̃_t = m_t: the memory dropped (kept as the residual
+  /// but never added back: `none`), or averaged over all b rows, bad ones
+  /// included (`averaged`, under corruption). `memory` is the claim's (nil:
+  /// the clean claim, which draws averaged and per-row).
+  static func controls(schedule: String, memory: MemoryVariant?) -> [ControlSpec] {
+    var out: [ControlSpec] = []
+    if memory != MemoryVariant.none {
+      out.append(ControlSpec(name: "memory-dropped",
+                             breaks: "the residual M_t is kept but never added back (memory variant `none`)") {
+        try check($0, schedule: schedule, memories: [.none])
+      })
+    }
+    if schedule != "clean" && memory != .averaged {
+      out.append(ControlSpec(name: "memory-averaged-over-all-rows",
+                             breaks: "m̂ = (1/b) Σ_i M[i,:] over all rows, bad ones included, added to every row (`averaged`)") {
+        try check($0, schedule: schedule, memories: [.averaged])
+      })
+    }
+    return out
   }
 
   static func generators(_ profile: Profile, schedule: String, memories: [MemoryVariant]) -> Lemma5Generators {
@@ -53,12 +79,27 @@ public enum Lemma5Claims {
     var counterexample: CounterexampleReference?
     var partial = false
 
-    // (1) Exact, with arbitrary rational aggregator outputs.
+    // (1) Exact, with arbitrary rational aggregator outputs. The hypotheses
+    // are measured on each case (its slots, its recorded memory), not on the gap.
+    let definition1 = HypothesisTally()
+    let memoryDefinition = HypothesisTally()
     let exact = checkUniversal(gens.exact, config: ctx.universalConfig(),
                                cancellation: ctx.cancellation) { c in
-      guard let t = try c.firstGap() else { return .pass }
+      for (t, level) in c.corruptionLevels.enumerated() {
+        definition1.add(level.psiBelowHalf && level.alphaBelowOne, "\(c.shape), t = \(t): " + level.description)
+      }
+      let (gap, memoryIsResidual) = try c.firstGapAndMemoryDefinition()
+      memoryDefinition.add(memoryIsResidual, c.shape)
+      guard let t = gap else { return .pass }
       return .fail("x_t − x̃_t ≠ m_t first at t = \(t)")
     }
+    let hypotheses = [
+      definition1.hypothesis("|𝔹_t| < b/2 at every t: ψ < 1/2, α = |𝔹|/|𝔾| < 1, 𝔾_t ≠ ∅ (Definition 1)",
+                             how: "from each exact case's bad slots and b, per iteration"),
+      memoryDefinition.hypothesis(
+        "the memory of (10): M_t = G̃_t − C_k(G̃_t) on every good row (zero on the block, G̃_t off it)",
+        how: "exactly in ℚ on each exact case's recorded augmented rows, block and residual"),
+    ]
     partial = partial || exact.partial
     var exactEvidence: [String: JSONValue] = ["cases": .number(Double(exact.casesRun)),
                                               "discarded": .number(Double(exact.discarded))]
@@ -86,6 +127,16 @@ public enum Lemma5Claims {
       worst = WorstCase(ratio: .infinity, case: "exact gap ≠ 0: " + summary)
     }
     evidence["exact"] = .object(exactEvidence)
+    if counterexample != nil && ctx.stopsAtRefutation {
+      // A control's verdict is decided by the exact refutation.
+      var record = ClaimRecord(
+        id: ctx.id, source: "Lemma 5 (eqs. (10), (13))", statement: "x_t − x̃_t = m_t for all t, exactly",
+        verdict: .refuted, method: "search-exact", cases: exact.casesRun,
+        domain: "exact phase only (negative control: memory \(memories.map(\.rawValue).joined(separator: ", ")))",
+        worst: worst, counterexample: counterexample, evidence: .object(evidence))
+      record.hypotheses = hypotheses
+      return record
+    }
 
     // (2) Floating point with the geometric median, against the rounding bound.
     let floatingCases = Swift.max(10, ctx.budget.cases / 5)
@@ -162,7 +213,7 @@ public enum Lemma5Claims {
     let verdict: Verdict = counterexample != nil ? .refuted : (partial ? .inconclusive : .holds)
     let setting = schedule == "clean" ? "no bad rows; memory averaged or per-row"
       : "memory \(memories.map(\.rawValue).joined(separator: ", ")), \(schedule) bad slots, ψ < 1/2"
-    return ClaimRecord(
+    var record = ClaimRecord(
       id: ctx.id, source: "Lemma 5 (eqs. (10), (13))",
       statement: "x_t − x̃_t = m_t for all t, exactly (\(setting))", verdict: verdict,
       method: "search-exact+floating-bound", cases: exact.casesRun + floatingCases,
@@ -170,6 +221,8 @@ public enum Lemma5Claims {
         + "integer rows in −3…3, rational bad rows and aggregator outputs p/q (|p| ≤ 9, q ≤ 3), γ = p/q; "
         + "floating: same shapes, rows in [−3, 3], bad rows in [−300, 300], geometric median",
       worst: worst, counterexample: counterexample, evidence: .object(evidence))
+    record.hypotheses = hypotheses
+    return record
   }
 
   /// Replays a Lemma 5 fixture: true when it still does what it records
