@@ -9,8 +9,12 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   let rule = "geometric-median"
   let d = x.columns
   if let run = _solveWithFusedScan(x, weights: weights, options: options) {
-    return GeometricMedianSolution(point: run.z.map { E($0) }, certificate: run.certificate, excludedRows: [])
+    return GeometricMedianSolution(point: run.z.map { E($0) }, certificate: run.certificate, excludedRows: [],
+                                   matrixPasses: run.passes)
   }
+  // The fused attempt read (up to) one pass before it gave up; the scan is
+  // another.
+  var passes = x.rows > 0 && d > 0 ? 2 : 1
   let scan = x.storage.withUnsafeBufferPointer { p -> (finite: [Bool], largest: [Double]) in
     guard let base = p.baseAddress else {
       return ([Bool](repeating: true, count: x.rows), [Double](repeating: 0, count: x.rows))
@@ -49,7 +53,8 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   if d == 0 || largest == 0 {
     // Every finite row is 0 (or there are no coordinates): z = 0 is exact.
     let certificate = GeometricMedianCertificate(objective: 0, lowerBound: 0, epsilon: 0, iterations: 0, converged: true)
-    return GeometricMedianSolution(point: [E](repeating: 0, count: d), certificate: certificate, excludedRows: excluded)
+    return GeometricMedianSolution(point: [E](repeating: 0, count: d), certificate: certificate, excludedRows: excluded,
+                                   matrixPasses: passes)
   }
   // Scale by a power of two (exact) only when squares could overflow or
   // underflow: the largest magnitude outside [2⁻⁴⁰⁰, 2⁴⁰⁰].
@@ -58,6 +63,7 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   // first distances come from one fused pass inside the loop.
   let start: _WeiszfeldStart =
     scale == 1 ? .coordinateMedian : .point(coordinateMedian(kept).map { Double($0) * scale })
+  if scale != 1 { passes += 1 }  // the coordinate median's pass
   let outcome = kept.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
     // d > 0 and kept.rows > 0, so the storage is not empty.
     guard let base = p.baseAddress else { return nil }
@@ -72,7 +78,8 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
     objective: run.objective * unscale, lowerBound: run.lowerBound * unscale,
     epsilon: run.epsilon, iterations: run.iterations, converged: run.converged)
   return GeometricMedianSolution(
-    point: run.z.map { E($0 * unscale) }, certificate: certificate, excludedRows: excluded)
+    point: run.z.map { E($0 * unscale) }, certificate: certificate, excludedRows: excluded,
+    matrixPasses: passes + run.passes)
 }
 
 /// The common case in one pass less: every entry finite and the largest
@@ -151,6 +158,11 @@ struct _WeiszfeldRun {
   var epsilon: Double
   var iterations: Int
   var converged: Bool
+  /// Passes over the n × d data the loop made, its start included: one
+  /// for the start (three for `.point`: mean and distances), one per
+  /// Weiszfeld step (`weiszfeldStep`, the final certifying one included),
+  /// one more per Vardi–Zhang step (the distances recomputed).
+  var passes: Int
 
   /// The certificate in the units of the rows (scale 1).
   var certificate: GeometricMedianCertificate {
@@ -180,6 +192,7 @@ func _weiszfeld<E: _StreamedElement>(
   var z: [Double], mean: [Double], rSquared: [Double]
   // The start's arrays are taken over, not shared: the loop writes into z's
   // storage (after a swap), which would otherwise be copied first.
+  var passes = 1
   switch consume start {
   case .coordinateMedian:
     z = [Double](repeating: 0, count: d)
@@ -192,6 +205,7 @@ func _weiszfeld<E: _StreamedElement>(
       }
     }
   case .point(let point):
+    passes = 2
     z = point
     mean = [Double](repeating: 0, count: d)
     rSquared = [Double](repeating: 0, count: n)
@@ -227,8 +241,9 @@ func _weiszfeld<E: _StreamedElement>(
       bestLower = max(bestLower, 0)
       let gap = _relativeGap(objective, bestLower)
       return _WeiszfeldRun(z: z, objective: objective, lowerBound: bestLower, epsilon: gap,
-                           iterations: iterations, converged: gap <= options.epsilon)
+                           iterations: iterations, converged: gap <= options.epsilon, passes: passes)
     }
+    passes += 1
     let fused = eta == 0
     let terms = z.withUnsafeBufferPointer { zp in
       mean.withUnsafeBufferPointer { mp in
@@ -253,9 +268,10 @@ func _weiszfeld<E: _StreamedElement>(
     let gap = _relativeGap(objective, bestLower)
     if gap <= options.epsilon || iterations >= options.maxIterations || atFixedPoint {
       return _WeiszfeldRun(z: z, objective: objective, lowerBound: bestLower, epsilon: gap,
-                           iterations: iterations, converged: gap <= options.epsilon)
+                           iterations: iterations, converged: gap <= options.epsilon, passes: passes)
     }
     if !fused {
+      passes += 1
       // Vardi–Zhang: z⁺ = (1 − λ) T̃(z) + λ z with λ = η / ‖R‖ < 1.
       let lambda = eta / rNorm
       for j in 0..<d { next[j] = Double(E((1 - lambda) * next[j] + lambda * z[j])) }
@@ -267,7 +283,7 @@ func _weiszfeld<E: _StreamedElement>(
       // An increase beyond rounding (Weiszfeld and Vardi–Zhang never
       // increase g in exact arithmetic): z is the best iterate.
       return _WeiszfeldRun(z: z, objective: objective, lowerBound: bestLower, epsilon: gap,
-                           iterations: iterations, converged: false)
+                           iterations: iterations, converged: false, passes: passes)
     }
     swap(&z, &next)
     swap(&rSquared, &nextSquared)
