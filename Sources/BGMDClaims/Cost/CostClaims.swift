@@ -192,6 +192,24 @@ public enum CostClaims {
     var extra: [String: JSONValue] = ["reading": .string(reading)]
     if id == "proposition1/aggregation-cost" && ctx.control == nil {
       extra["proofSteps"] = try JSONValue(encoding: proofSteps(curves))
+      // The same bound, met by GMD itself? BGMD with k = d (the GM on every
+      // coordinate) along the same paths, against the same k/ε² + b·d.
+      var fullBlock: [String: JSONValue] = [:]
+      for path in claim.paths where unbounded == nil && !ctx.cancellation.isCancelled {
+        let c = try CostGrowth.curve(.bgmdFullBlock, model: claim.model, path: path, scales: p.scales, steps: p.steps,
+                                     seed: ctx.seed, perIteration: false)
+        fullBlock[path.name] = .object(["bounded": .bool(c.bounded), "growth": .number(c.growth),
+                                        "tailSlope": .number(c.tailSlope), "largestRatio": .number(c.largestRatio)])
+      }
+      if !fullBlock.isEmpty {
+        let all = fullBlock.values.allSatisfy { if case .object(let o) = $0, case .bool(true)? = o["bounded"] { true } else { false } }
+        extra["gmOnEveryCoordinate"] = .object([
+          "question": .string("is the GM run on all d coordinates (GMD's cost, k = d) also within O(k/ε² + b·d) for the path's k?"),
+          "answer": .string(all ? "yes on every path: the bound, with Weiszfeld's counted passes, does not separate BGMD from GMD"
+                                : "no: on some path the GM on every coordinate exceeds O(k/ε² + b·d)"),
+          "paths": .object(fullBlock),
+        ])
+      }
     }
     return Judgement.record(
       id: id, source: claim.source, statement: claim.statement,
