@@ -61,7 +61,7 @@ public enum CostClaims {
     CostPath(name: "ε ∝ 1/M", k0: 4, b0: 4, d0: 64, epsilon0: 0.2, epsilonPower: -1),
     // Both terms ∝ M (or M²).
     CostPath(name: "b ∝ M, ε ∝ M^-1/2", k0: 16, b0: 4, d0: 64, epsilon0: 0.5, bPower: 1, epsilonPower: -0.5),
-    CostPath(name: "k, b, d ∝ M, ε ∝ M^-1/2", k0: 2, b0: 4, d0: 32, epsilon0: 0.5, kPower: 1, bPower: 1, dPower: 1,
+    CostPath(name: "k, b, d ∝ M, ε ∝ M^-1/2", k0: 2, b0: 2, d0: 32, epsilon0: 0.5, kPower: 1, bPower: 1, dPower: 1,
              epsilonPower: -0.5),
   ]
   /// The paths of O(d/ε² + b·d).
@@ -70,7 +70,7 @@ public enum CostClaims {
     CostPath(name: "b ∝ M", k0: 1, b0: 4, d0: 32, epsilon0: 0.5, bPower: 1),
     CostPath(name: "ε ∝ 1/M", k0: 1, b0: 4, d0: 16, epsilon0: 0.2, epsilonPower: -1),
     CostPath(name: "b ∝ M, ε ∝ M^-1/2", k0: 1, b0: 4, d0: 32, epsilon0: 0.5, bPower: 1, epsilonPower: -0.5),
-    CostPath(name: "b, d ∝ M, ε ∝ M^-1/2", k0: 1, b0: 4, d0: 16, epsilon0: 0.5, bPower: 1, dPower: 1, epsilonPower: -0.5),
+    CostPath(name: "b, d ∝ M, ε ∝ M^-1/2", k0: 1, b0: 2, d0: 8, epsilon0: 0.5, bPower: 1, dPower: 1, epsilonPower: -0.5),
   ]
   /// The paths of O(b·d).
   static let bdPaths: [CostPath] = [
