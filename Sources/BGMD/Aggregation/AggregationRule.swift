@@ -74,6 +74,10 @@ public struct AggregationResult<Element: Scalar>: Sendable {
   /// mean propagates them: its output is then non-finite), in increasing
   /// order. Robust rules exclude such rows and list them in `excludedRows`.
   public var nonFiniteRowsIncluded: [Int]
+  /// Entries of the input matrix the rule read (passes × rows × columns),
+  /// for rules that report it (mean, coordinate median, geometric median);
+  /// nil otherwise. Counted per pass, never inside a kernel (`WorkCount`).
+  public var entriesRead: Int?
 
   public init(vector: [Element], certificate: GeometricMedianCertificate? = nil,
               excludedRows: [Int] = [], block: [Int]? = nil, nonFiniteRowsIncluded: [Int] = []) {

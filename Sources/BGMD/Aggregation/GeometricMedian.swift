@@ -22,6 +22,12 @@ public struct GeometricMedianSolution<Element: Scalar>: Sendable {
   public var certificate: GeometricMedianCertificate
   /// Rows left out as non-finite, in increasing order.
   public var excludedRows: [Int]
+  /// Passes the solver made over the b × d input: the row scan and start
+  /// pass(es), one per Weiszfeld step (the final, certifying step
+  /// included), one more per Vardi–Zhang step. The solver's work is
+  /// `matrixPasses` · b · d entries read (`WorkCount`); counted outside the
+  /// kernels, one integer per pass.
+  public var matrixPasses: Int = 0
 }
 
 /// The geometric median of the rows, argmin_z g(z) = Σᵢ wᵢ‖z − xᵢ‖
@@ -117,12 +123,14 @@ public func geometricMedian<T: Scalar & Real & BinaryFloatingPoint>(
   if let floats = x as? Matrix<Float> {
     let solution = try _solveGeometricMedian(floats, weights: w, options: options)
     return GeometricMedianSolution(
-      point: _converted(solution.point), certificate: solution.certificate, excludedRows: solution.excludedRows)
+      point: _converted(solution.point), certificate: solution.certificate, excludedRows: solution.excludedRows,
+      matrixPasses: solution.matrixPasses)
   }
   let doubles = (x as? Matrix<Double>) ?? Matrix(_unchecked: x.rows, x.columns, x.storage.map { Double($0) })
   let solution = try _solveGeometricMedian(doubles, weights: w, options: options)
   return GeometricMedianSolution(
-    point: _converted(solution.point), certificate: solution.certificate, excludedRows: solution.excludedRows)
+    point: _converted(solution.point), certificate: solution.certificate, excludedRows: solution.excludedRows,
+    matrixPasses: solution.matrixPasses)
 }
 
 /// The geometric median as an aggregation rule (GMD's aggregator); see
@@ -144,8 +152,10 @@ public struct GeometricMedian<Element: Scalar & Real & BinaryFloatingPoint>: Agg
     -> AggregationResult<Element>
   {
     let solution = try geometricMedian(rows, weights: weights, options: options)
-    return AggregationResult(
+    var result = AggregationResult(
       vector: solution.point, certificate: solution.certificate, excludedRows: solution.excludedRows)
+    result.entriesRead = solution.matrixPasses * rows.rows * rows.columns
+    return result
   }
 }
 

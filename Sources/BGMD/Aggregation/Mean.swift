@@ -24,7 +24,10 @@ public struct Mean<Element: Scalar>: AggregationRule {
     -> AggregationResult<Element>
   {
     guard rows.rows > 0 else { throw ShapeError.noRows }
-    return AggregationResult(vector: _mean(rows), nonFiniteRowsIncluded: nonFiniteRows(rows))
+    var result = AggregationResult(vector: _mean(rows), nonFiniteRowsIncluded: nonFiniteRows(rows))
+    // Two passes: the finiteness scan and the sum (exact types skip the scan).
+    result.entriesRead = (Element.isExact ? 1 : 2) * rows.rows * rows.columns
+    return result
   }
 }
 

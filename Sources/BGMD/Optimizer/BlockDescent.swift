@@ -84,6 +84,13 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
   /// (`_fastBlockStep`); off, every step runs the generic path (the tests
   /// compare the two).
   var _usesFastPath = true
+  /// The work counted so far, when counting (`WorkCount`); nil (the
+  /// default): nothing is counted. Set it to `WorkCount()` and each step
+  /// adds its stages: the path taken (fast or generic) and the block, the
+  /// aggregate and the memory are the same as without counting; only the
+  /// selection runs its counting reference (`countedSelectBlock`, the same
+  /// block from the same random words). A step that throws adds nothing.
+  public var workCount: WorkCount?
 
   /// An optimizer at x_0 = `initialIterate` with zero memory.
   /// - Throws: `ShapeError` when b < 1, d < 1 or the block size does not fit d.
@@ -156,7 +163,9 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
       if let fast = try _fastBlockStep(rows: rows, k: k, reading: reading, using: &rng) {
         outcome = fast
       } else {
-        outcome = try _blockStep(augmented: augment(rows), k: k, reading: reading, using: &rng)
+        var generic = try _blockStep(augmented: augment(rows), k: k, reading: reading, using: &rng)
+        generic.work.augmentation = _augmentationWork
+        outcome = generic
       }
     } else {
       let augmented = augment(rows)
@@ -170,13 +179,26 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
       case .perRow: rowMemory = Matrix(rows: batchCount, columns: d, repeating: .zero)
       case .none: break
       }
-      outcome = _StepOutcome(aggregate: result.vector, block: nil, result: result, retained: 1,
+      var all = _StepOutcome(aggregate: result.vector, block: nil, result: result, retained: 1,
                              augmented: augmented, residual: nil)
+      if workCount != nil {
+        all.work.augmentation = _augmentationWork
+        all.work.add(_ruleWork(result))
+        all.work.memory = configuration.memory == .none ? 0 : (configuration.memory == .averaged ? d : batchCount * d)
+      }
+      outcome = all
     }
 
     // 5. Update.
     applyUpdate(outcome.aggregate)
     iteration += 1
+    if var work = workCount {
+      var step = outcome.work
+      step.update = d
+      step.aggregations = 1
+      work.add(step)
+      workCount = work
+    }
 
     var record = StepRecord<Element>(
       iteration: iteration - 1, goodRows: goodRows, iterate: nil, block: outcome.block,
@@ -233,7 +255,20 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
     let nonFinite = (0..<batchCount).filter { i in !augmented.row(i).allSatisfy { $0.isFinite } }
     var scored = augmented
     for i in nonFinite { scored.setRow(i, repeatElement(Element.zero, count: d)) }
-    let chosen = try selectBlock(scored, k: k, reading: reading, using: &rng)
+    let counting = workCount != nil
+    var work = WorkCount()
+    let chosen: [Int]
+    if counting {
+      // The scores selectBlock(scored, …) computes, then its counted twin.
+      let scores = reading == .uniform ? [Double](repeating: 0, count: d) : squaredColumnNorms(scored)
+      let counted = try countedSelectBlock(scores: scores, k: k, reading: reading, using: &rng)
+      chosen = counted.block
+      work.add(counted.work)
+      // The finiteness screen and the copy `scored`; the scores' pass.
+      work.scoring = 2 * batchCount * d + (reading == .uniform ? 0 : batchCount * d)
+    } else {
+      chosen = try selectBlock(scored, k: k, reading: reading, using: &rng)
+    }
     let result = try rule.aggregate(augmented.gatherColumns(chosen), using: &rng)
     guard result.vector.count == chosen.count else {
       throw ShapeError.dimensionMismatch(what: "the rule's aggregate", expected: chosen.count, found: result.vector.count)
@@ -250,8 +285,40 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
     case .perRow: rowMemory = residual
     case .none: break
     }
-    return _StepOutcome(aggregate: aggregate, block: chosen, result: result, retained: retained,
-                        augmented: augmented, residual: residual)
+    if counting {
+      let b = batchCount
+      work.gather = b * chosen.count + d  // the block's copy; the aggregate scattered into ℝ^d
+      work.add(_ruleWork(result))
+      // The residual: a copy of G and the block zeroed; the averaged memory
+      // reads it once more.
+      work.memory = b * d + b * chosen.count + (configuration.memory == .averaged ? b * d : 0)
+      work.diagnostics = 2 * b * d  // retainedFraction (the measured ξ)
+    }
+    var outcome = _StepOutcome(aggregate: aggregate, block: chosen, result: result, retained: retained,
+                               augmented: augmented, residual: residual)
+    outcome.work = work
+    return outcome
+  }
+
+  /// The entries step 1 touches: b·d written (γG, plus the memory), and b·d
+  /// read from the per-row memory.
+  var _augmentationWork: Int {
+    batchCount * dimension * (configuration.memory == .perRow ? 2 : 1)
+  }
+
+  /// The rule's work as it reports it (`AggregationResult.entriesRead`, the
+  /// certificate's iterations); `ruleReported` false when it reports none.
+  func _ruleWork(_ result: AggregationResult<Element>) -> WorkCount {
+    var w = WorkCount()
+    if let entries = result.entriesRead {
+      w.rule = entries
+      let size = max(1, batchCount * (result.vector.count))
+      w.rulePasses = entries / size
+    } else {
+      w.ruleReported = false
+    }
+    w.ruleIterations = result.certificate?.iterations ?? 0
+    return w
   }
 
   private mutating func applyUpdate(_ aggregate: [Element]) {

@@ -9,8 +9,12 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   let rule = "geometric-median"
   let d = x.columns
   if let run = _solveWithFusedScan(x, weights: weights, options: options) {
-    return GeometricMedianSolution(point: run.z.map { E($0) }, certificate: run.certificate, excludedRows: [])
+    return GeometricMedianSolution(point: run.z.map { E($0) }, certificate: run.certificate, excludedRows: [],
+                                   matrixPasses: run.passes)
   }
+  // The fused attempt read (up to) one pass before it gave up; the scan is
+  // another.
+  var passes = x.rows > 0 && d > 0 ? 2 : 1
   let scan = x.storage.withUnsafeBufferPointer { p -> (finite: [Bool], largest: [Double]) in
     guard let base = p.baseAddress else {
       return ([Bool](repeating: true, count: x.rows), [Double](repeating: 0, count: x.rows))
@@ -49,7 +53,8 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   if d == 0 || largest == 0 {
     // Every finite row is 0 (or there are no coordinates): z = 0 is exact.
     let certificate = GeometricMedianCertificate(objective: 0, lowerBound: 0, epsilon: 0, iterations: 0, converged: true)
-    return GeometricMedianSolution(point: [E](repeating: 0, count: d), certificate: certificate, excludedRows: excluded)
+    return GeometricMedianSolution(point: [E](repeating: 0, count: d), certificate: certificate, excludedRows: excluded,
+                                   matrixPasses: passes)
   }
   // Scale by a power of two (exact) only when squares could overflow or
   // underflow: the largest magnitude outside [2⁻⁴⁰⁰, 2⁴⁰⁰].
@@ -78,6 +83,7 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
     // 1e-320 would). Only Double rows get here: a nonzero finite Float is
     // inside [2⁻¹⁴⁹, 2¹²⁸].
     let scaled = Matrix<Double>(_unchecked: kept.rows, d, kept.storage.map { Double($0) * scale })
+    passes += 1  // the scaled copy's pass
     let outcome = scaled.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
       guard let base = p.baseAddress else { return nil }
       let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: 1)
@@ -92,7 +98,7 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   return GeometricMedianSolution(
     point: point, certificate: _unscaledCertificate(
       run, scale: scale, pointRounded: !exact, totalWeight: totalWeight, d: d, requested: options.epsilon),
-    excludedRows: excluded)
+    excludedRows: excluded, matrixPasses: passes + run.passes)
 }
 
 /// The run's point in the rows' units, in the element type: z / scale
@@ -215,6 +221,11 @@ struct _WeiszfeldRun {
   var epsilon: Double
   var iterations: Int
   var converged: Bool
+  /// Passes over the n × d data the loop made, its start included: one
+  /// for the start (three for `.point`: mean and distances), one per
+  /// Weiszfeld step (`weiszfeldStep`, the final certifying one included),
+  /// one more per Vardi–Zhang step (the distances recomputed).
+  var passes: Int
 
   /// The certificate in the units of the rows (scale 1).
   var certificate: GeometricMedianCertificate {
@@ -263,6 +274,7 @@ func _weiszfeld<E: _StreamedElement>(
   var z: [Double], mean: [Double], rSquared: [Double]
   // The start's arrays are taken over, not shared: the loop writes into z's
   // storage (after a swap), which would otherwise be copied first.
+  var passes = 1
   switch consume start {
   case .coordinateMedian:
     z = [Double](repeating: 0, count: d)
@@ -275,6 +287,7 @@ func _weiszfeld<E: _StreamedElement>(
       }
     }
   case .point(let point):
+    passes = 2
     z = point
     mean = [Double](repeating: 0, count: d)
     rSquared = [Double](repeating: 0, count: n)
@@ -311,8 +324,9 @@ func _weiszfeld<E: _StreamedElement>(
       let upper = objectiveBound(objective, z)
       let gap = _relativeGap(upper, bestLower)
       return _WeiszfeldRun(z: z, objective: upper, lowerBound: bestLower, epsilon: gap,
-                           iterations: iterations, converged: gap <= options.epsilon)
+                           iterations: iterations, converged: gap <= options.epsilon, passes: passes)
     }
+    passes += 1
     let fused = eta == 0
     let terms = z.withUnsafeBufferPointer { zp in
       mean.withUnsafeBufferPointer { mp in
@@ -351,9 +365,10 @@ func _weiszfeld<E: _StreamedElement>(
     let gap = _relativeGap(upper, bestLower)
     if gap <= options.epsilon || iterations >= options.maxIterations || atFixedPoint {
       return _WeiszfeldRun(z: z, objective: upper, lowerBound: bestLower, epsilon: gap,
-                           iterations: iterations, converged: gap <= options.epsilon)
+                           iterations: iterations, converged: gap <= options.epsilon, passes: passes)
     }
     if !fused {
+      passes += 1
       // Vardi–Zhang: z⁺ = (1 − λ) T̃(z) + λ z with λ = η / ‖R‖ < 1.
       let lambda = eta / rNorm
       for j in 0..<d { next[j] = Double(E((1 - lambda) * next[j] + lambda * z[j])) }
@@ -365,7 +380,7 @@ func _weiszfeld<E: _StreamedElement>(
       // An increase beyond rounding (Weiszfeld and Vardi–Zhang never
       // increase g in exact arithmetic): z is the best iterate.
       return _WeiszfeldRun(z: z, objective: upper, lowerBound: bestLower, epsilon: gap,
-                           iterations: iterations, converged: false)
+                           iterations: iterations, converged: false, passes: passes)
     }
     swap(&z, &next)
     swap(&rSquared, &nextSquared)

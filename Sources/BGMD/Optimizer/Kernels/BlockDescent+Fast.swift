@@ -12,6 +12,8 @@ struct _StepOutcome<Element: Scalar> {
   var augmented: Matrix<Element>?
   /// The residual M_t, when it was built.
   var residual: Matrix<Element>?
+  /// The step's work, when counting (`BlockDescent.workCount`).
+  var work = WorkCount()
 }
 
 extension BlockDescent {
@@ -103,7 +105,15 @@ extension BlockDescent {
     guard moments.total.isFinite else { return nil }
 
     // 2–3. Selection, gather, aggregation.
-    let chosen = try selectBlock(scores: moments.scores, k: k, reading: reading, using: &rng)
+    var work = WorkCount()
+    let chosen: [Int]
+    if workCount != nil {
+      let counted = try countedSelectBlock(scores: moments.scores, k: k, reading: reading, using: &rng)
+      chosen = counted.block
+      work.add(counted.work)
+    } else {
+      chosen = try selectBlock(scores: moments.scores, k: k, reading: reading, using: &rng)
+    }
     let gathered = E._gatherAugmentedBlock(g, rows: b, columns: d, gamma: gamma, source: source, block: chosen)
     let result = try rule.aggregate(
       Matrix(_unchecked: b, chosen.count, unsafeBitCast(gathered, to: [Element].self)), using: &rng)
@@ -132,8 +142,22 @@ extension BlockDescent {
     case .none:
       break
     }
-    return _StepOutcome(
+    var outcome = _StepOutcome(
       aggregate: unsafeBitCast(aggregate, to: [Element].self), block: chosen, result: result,
       retained: retained, augmented: nil, residual: nil)
+    if workCount != nil {
+      // One fused read of G (and of M for per-row): the augmented entries
+      // and the scores in one pass; counted once, as augmentation.
+      work.augmentation = b * d * (configuration.memory == .perRow ? 2 : 1)
+      work.gather = b * chosen.count + d  // the block gathered; the aggregate scattered
+      work.add(_ruleWork(result))
+      switch configuration.memory {
+      case .averaged: work.memory = d  // m̂ from the column sums
+      case .perRow: work.memory = b * d  // M rewritten in place
+      case .none: work.memory = 0
+      }
+      outcome.work = work
+    }
+    return outcome
   }
 }
