@@ -27,6 +27,9 @@ public struct UniversalConfig: Sendable {
   /// so a fixture can be on disk before a long shrink is interrupted.
   /// Rebuild the value with `Gen.replay(_:)`.
   public var onFailure: (@Sendable (_ choices: [Choice], _ shrunk: Bool) -> Void)?
+  /// Called after each batch with (valid cases, planned cases) when
+  /// `checkUniversal` is given no `progress` of its own.
+  public var progress: (@Sendable (Int, Int) -> Void)? = nil
 
   /// A configuration; budgets default to small values suitable for unit tests.
   public init(seed: UInt64, cases: Int = 200, shrinkAttempts: Int = 2_000, shrinkStall: Int = 500,
@@ -107,6 +110,7 @@ public func checkUniversal<T>(
   progress: (@Sendable (Int, Int) -> Void)? = nil,
   _ property: @escaping @Sendable (T) throws -> CaseResult
 ) -> UniversalResult<T> {
+  let progress = progress ?? config.progress
   var result = UniversalResult<T>(seed: config.seed, casesRun: 0, discarded: 0, counterexample: nil,
                                   healthFailure: nil, partial: false)
   let maxChoices = config.maxChoices
