@@ -106,6 +106,16 @@ struct Conformance: ParsableCommand {
         line += String(format: "; %.3g s per call, %.3g× ours", ext, ratio)
       }
       print(line)
+      if case .object(let phases) = c.evidence, case .object(let u)? = phases["universal"], case .object(let kinds)? = u["perKind"] {
+        for (kind, v) in kinds.sorted(by: { $0.key < $1.key }) {
+          guard case .number(let failed)? = v["failed"], failed > 0 else { continue }
+          let first: String
+          if case .string(let text)? = v["firstFailure"] { first = ": " + String(text.prefix(200)) } else { first = "" }
+          var total = 0
+          if case .number(let n)? = v["cases"] { total = Int(n) }
+          print("      bad input \(kind): \(Int(failed)) of \(total) failed\(first)")
+        }
+      }
       if let cx = c.counterexample { print("      \(cx.summary.prefix(300))\n      fixture: \(cx.fixture)") }
     }
     print("bgmd conformance: \(ReportText.tally(result.claims)); report in \(reportDirectory.path)"

@@ -20,6 +20,8 @@ public enum ConformanceClaims {
     public var breakdownCases: Int
     public var starts: Int
     public var steps: Int
+    /// Cases per bad-input kind in the per-kind survey (evidence only).
+    public var surveyCases: Int = 8
 
     public static func of(_ profile: Profile) -> Plan {
       switch profile {
@@ -150,6 +152,9 @@ public enum ConformanceClaims {
       "casesRun": .number(Double(result.casesRun)), "discarded": .number(Double(result.discarded)),
     ]
     if let h = result.healthFailure { evidence["health"] = .string(h) }
+    if property == .badInput && ctx.control == nil {
+      evidence["perKind"] = checks.badInputSurvey(seed: ctx.seed, cases: plan.surveyCases)
+    }
     if !ours.isEmpty {
       evidence["ourImplementationErrors"] = .array(ours.prefix(5).map { .string($0) })
       evidence["ourImplementationErrorCount"] = .number(Double(ours.count))

@@ -163,10 +163,15 @@ struct ConformanceChecks: Sendable {
         if v.allSatisfy({ $0 == 0 }) { v[0] = 1 }
         return ConformanceCase(matrix: m, transform: .rotation(v))
       }
-    case .badInput:
-      return Gen { s in
+    case .badInput: return badInputGen(kind: nil)
+    }
+  }
+
+  /// Bad inputs of one kind, or of a kind drawn first (`nil`).
+  func badInputGen(kind fixed: BadInputKind?) -> Gen<ConformanceCase> {
+      Gen { s in
         let kinds = BadInputKind.allCases
-        let kind = kinds[try s.drawInt(in: 0...(kinds.count - 1))]
+        let kind = try fixed ?? kinds[s.drawInt(in: 0...(kinds.count - 1))]
         let lo = self.minRows
         var m: ConformanceMatrix
         switch kind {
@@ -208,7 +213,32 @@ struct ConformanceChecks: Sendable {
         }
         return ConformanceCase(matrix: m, kind: kind.rawValue)
       }
+  }
+
+  /// Each bad-input kind on its own (`cases` cases each, no shrinking), so a
+  /// report shows every kind even after the first refutation: per kind, the
+  /// cases run, out of domain, failed, and the first failure.
+  func badInputSurvey(seed: UInt64, cases: Int) -> JSONValue {
+    var out: [String: JSONValue] = [:]
+    for (k, kind) in BadInputKind.allCases.enumerated() {
+      let gen = badInputGen(kind: kind)
+      var failed = 0, discarded = 0
+      var first: String?
+      for i in 0..<cases {
+        var source = ChoiceSource(seed: PRNG.caseSeed(runSeed: seed ^ 0xBAD, caseIndex: UInt64(k * 1_000 + i)))
+        guard let c = try? gen.generate(&source) else { discarded += 1; continue }
+        switch check(.badInput, c) {
+        case .pass: break
+        case .discard: discarded += 1
+        case .fail(let m):
+          failed += 1
+          if first == nil { first = String(m.prefix(400)) }
+        }
+      }
+      out[kind.rawValue] = .object(["cases": .number(Double(cases)), "outOfDomain": .number(Double(discarded)),
+                                    "failed": .number(Double(failed)), "firstFailure": first.map { .string($0) } ?? .null])
     }
+    return .object(out)
   }
 
   // MARK: checks
