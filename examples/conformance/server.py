@@ -26,6 +26,8 @@ class Handler(socketserver.StreamRequestHandler):
 
 class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+    # Several campaigns at once: a short listen queue would refuse connections.
+    request_queue_size = 256
 
 
 if __name__ == "__main__":

@@ -125,8 +125,20 @@ public enum ConformanceClaims {
     config.cases = plan.cases
     config.shrinkAttempts = Swift.min(config.shrinkAttempts, plan.shrinkAttempts)
     config.shrinkStall = Swift.min(config.shrinkStall, plan.shrinkStall)
+    // The first failing choices, kept in case the failure does not reproduce
+    // when replayed after shrinking (a flaky program): that is reported, not passed.
+    let firstFailure = ChoiceBox()
+    config.onFailure = { choices, shrunk in if !shrunk { firstFailure.set(choices) } }
     let result = checkUniversal(gen, config: config, cancellation: ctx.cancellation, progress: ctx.caseProgress) { c in
       checks.check(property, c)
+    }
+    var flaky: String?
+    if result.counterexample == nil, let choices = firstFailure.get() {
+      let again = (try? gen.replay(choices.map(\.value))).map { checks.check(property, $0) }
+      let message: String
+      if case .fail(let m)? = again { message = m } else { message = "passed when replayed" }
+      flaky = "a failing case did not fail again when replayed after shrinking (the program is not deterministic?); replayed: "
+        + String(message.prefix(400))
     }
     let cid = id(rule, property)
     var counterexample: CounterexampleReference?
@@ -145,6 +157,7 @@ public enum ConformanceClaims {
       _ = h
     }
     if result.partial { verdict = .inconclusive }
+    if flaky != nil && verdict != .refuted { verdict = .inconclusive }
     let ours = errors.all
     if !ours.isEmpty && verdict != .refuted { verdict = .inconclusive }
     var evidence: [String: JSONValue] = [
@@ -152,6 +165,7 @@ public enum ConformanceClaims {
       "casesRun": .number(Double(result.casesRun)), "discarded": .number(Double(result.discarded)),
     ]
     if let h = result.healthFailure { evidence["health"] = .string(h) }
+    if let f = flaky { evidence["flaky"] = .string(f) }
     if property == .badInput && ctx.control == nil {
       evidence["perKind"] = checks.badInputSurvey(seed: ctx.seed, cases: plan.surveyCases)
     }
@@ -239,5 +253,21 @@ public enum ConformanceFixtures {
       if case .fail = checks.check(input.property, c) { fails = true } else { fails = false }
     }
     return fixture.expect == .refutes ? fails : !fails
+  }
+}
+
+/// The first failing choice sequence of a run (set from `onFailure`).
+final class ChoiceBox: @unchecked Sendable {
+  private var choices: [Choice]?
+  private let lock = NSLock()
+  func set(_ c: [Choice]) {
+    lock.lock()
+    defer { lock.unlock() }
+    if choices == nil { choices = c }
+  }
+  func get() -> [Choice]? {
+    lock.lock()
+    defer { lock.unlock() }
+    return choices
   }
 }
