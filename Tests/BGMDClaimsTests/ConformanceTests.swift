@@ -105,6 +105,29 @@ private func check(_ rule: ConformanceRule, _ property: ConformanceProperty, _ t
     }
   }
 
+  /// A program that fails once and then never again (a flake) is not
+  /// passed: the claim is inconclusive with the failure under `flaky`.
+  @Test func aFailureThatDoesNotReproduceIsInconclusive() throws {
+    let rule = try ConformanceRule(name: "mean")
+    let calls = AtomicCounter()
+    let correct = ConformanceFault.correct.target(rule)
+    let flaky = ConformanceTarget(name: "flaky") { m in
+      calls.next() == 1 ? .failure("crash: exit status 1", seconds: 0) : correct.call(m)
+    }
+    let spec = ClaimSpec(id: "flaky") { ctx in
+      var c = ctx
+      c.threads = 1
+      return try ConformanceClaims.check(rule, .agreement, target: flaky, c)
+    }
+    let record = Campaign(seed: 1, profile: .quick, threads: 1).run([spec]).claims[0]
+    #expect(record.verdict == .inconclusive)
+    guard case .object(let u)? = record.evidence["universal"], case .string(let text)? = u["flaky"] else {
+      Issue.record("no flaky evidence: \(record.evidence)")
+      return
+    }
+    #expect(text.contains("did not fail again"))
+  }
+
   /// The named faults of the issue are found by agreement: a geometric
   /// median from three smoothed iterations, a median taking the lower middle.
   @Test func namedFaultsAreFoundAndShrunkToMinimalInputs() throws {

@@ -11,12 +11,12 @@
 set -euo pipefail
 PY="${PY:-python3}"
 BGMD="${BGMD:-.build/release/bgmd}"
-SOCK="${SOCK:-/tmp/bgmd-conformance-$$.sock}"
+SOCK="${SOCK:-/tmp/bgmd-conformance.sock}"
 OUT="${OUT:-docs/conformance}"
 PROFILE="${PROFILE:-quick}"
 SEED="${SEED:-1}"
 
-"$PY" examples/conformance/server.py "$SOCK" torch numpy geom_median.numpy geom_median.torch &
+"$PY" examples/conformance/server.py "$SOCK" torch numpy geom_median.numpy geom_median.torch byzfl &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do [ -S "$SOCK" ] && break; sleep 1; done

@@ -4,10 +4,19 @@ a (d,) array out, in the input's dtype.
 Used by adapter.py (one process per call) and server.py (loaded once, called
 through client.py), so both paths run the same code.
 """
+import threading
+
 import numpy as np
+
+_byzfl_lock = threading.Lock()
 
 
 def _byzfl_aggregators():
+    with _byzfl_lock:  # server.py calls from several threads
+        return _load_byzfl_aggregators()
+
+
+def _load_byzfl_aggregators():
     # byzfl/__init__.py imports byzfl.benchmark, which imports torchvision;
     # with the CPU-only torch wheel the torchvision wheel's compiled ops do
     # not load. The aggregators need only torch, NumPy and SciPy, so the

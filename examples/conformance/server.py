@@ -36,6 +36,9 @@ if __name__ == "__main__":
         os.unlink(path)
     # Import the heavy modules before the first call.
     for warm in sys.argv[2:]:
-        __import__(warm)
+        if warm == "byzfl":
+            implementations._byzfl_aggregators()
+        else:
+            __import__(warm)
     with Server(path, Handler) as server:
         server.serve_forever()
