@@ -222,3 +222,36 @@ enum BGMD_NPY {
     }
   }
 }
+
+@Suite struct ConformanceCommandTests {
+  /// `bgmd conformance` end to end: the report files, the shrunk fixture,
+  /// and `bgmd replay --exec` against the faulty and the correct adapter.
+  @Test func commandWritesReportsAndFixturesThatReplay() throws {
+    let bgmd = try #require(BGMDExecutable.url, "the bgmd executable is not built next to the tests")
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("conformance-cli-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
+    try? FileManager.default.removeItem(at: dir)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let quoted = ExternalProcess.shellQuoted(bgmd.path)
+    let faulty = "\(quoted) conformance-adapter --rule coordinate-median --fault lower-middle-median {input} {output}"
+    let correct = "\(quoted) conformance-adapter --rule coordinate-median {input} {output}"
+    let (status, stdout, stderr) = try ShardedProcessTests.run(
+      ["conformance", "--exec", faulty, "--rule", "coordinate-median", "--claim", "agreement", "--report", "out"], in: dir)
+    #expect(status == 0, "\(stdout)\(stderr)")
+    #expect(stdout.contains("refuted      conformance/coordinate-median/agreement"), "\(stdout)")
+    #expect(stderr.contains("[1/1] conformance/coordinate-median/agreement start"))
+    for name in ["claims.json", "claims.md", "claims.html"] {
+      #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/\(name)").path), "\(name) missing")
+    }
+    let report = try ClaimCheckJSON.decoder().decode(ClaimReport.self, from: Data(contentsOf: dir.appendingPathComponent("out/claims.json")))
+    let reference = try #require(report.claims.first?.counterexample)
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/" + reference.fixture).path))
+    let (ok, okOut, _) = try ShardedProcessTests.run(["replay", "--exec", faulty, "out/fixtures"], in: dir)
+    #expect(ok == 0, "\(okOut)")
+    let (stale, staleOut, _) = try ShardedProcessTests.run(["replay", "--exec", correct, "out/fixtures"], in: dir)
+    #expect(stale == 1, "\(staleOut)")
+    let (plain, plainOut, _) = try ShardedProcessTests.run(["replay", "out/fixtures"], in: dir)
+    #expect(plain == 1 && plainOut.contains("--exec"), "\(plainOut)")
+  }
+}
