@@ -120,6 +120,7 @@ public func checkUniversal<T>(
     let (r, _) = _runCase(gen, &source, property)
     if case .fail = r {
       result.counterexample = _shrink(gen, source.choices, nil, config, property)
+      if result.counterexample == nil { result.healthFailure = _lostFailure }
       return result
     }
   }
@@ -146,6 +147,7 @@ public func checkUniversal<T>(
       case .fail:
         result.casesRun = start + k + 1
         result.counterexample = _shrink(gen, record.choices, start + k, config, property)
+        if result.counterexample == nil { result.healthFailure = _lostFailure }
         return result
       }
       if valid >= config.cases { break }
@@ -160,6 +162,11 @@ public func checkUniversal<T>(
   }
   return result
 }
+
+/// A failing case whose replay after shrinking passed: the property is not a
+/// function of the generated value (it reads a clock, a counter, a process…),
+/// so the run cannot pass.
+let _lostFailure = "health check: a failing case passed when replayed (the property is not deterministic)"
 
 /// Boolean form of `checkUniversal`: `false` fails the case.
 public func checkUniversal<T>(
