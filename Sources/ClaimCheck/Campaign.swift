@@ -7,19 +7,57 @@ public struct ProgressEvent: Sendable, Hashable {
   /// 1-based position of the claim in this shard's selection, and its size.
   public var position: Int
   public var total: Int
-  /// "start" or "done".
+  /// "start", "progress" (within a claim) or "done".
   public var phase: String
+  /// For "progress": cases done of planned, elapsed and estimated remaining time.
+  public var detail: String? = nil
 }
 
 /// Ready-made progress reporters.
 public enum ProgressReporter {
-  /// Prints one line per event to standard error, only when it is a terminal.
+  /// Prints one line per event to standard error, terminal or not (a job
+  /// log or CI log sees it as it happens: each line is one unbuffered write).
+  public static var stderr: @Sendable (ProgressEvent) -> Void {
+    { event in
+      let detail = event.detail.map { ": " + $0 } ?? ""
+      FileHandle.standardError.write(Data("[\(event.position)/\(event.total)] \(event.claim) \(event.phase)\(detail)\n".utf8))
+    }
+  }
+
+  /// Like `stderr`, only when standard error is a terminal.
   public static var stderrIfTerminal: @Sendable (ProgressEvent) -> Void {
     let tty = isatty(2) != 0
-    return { event in
-      guard tty else { return }
-      FileHandle.standardError.write(Data("[\(event.position)/\(event.total)] \(event.claim) \(event.phase)\n".utf8))
+    let sink = stderr
+    return { event in if tty { sink(event) } }
+  }
+
+  /// A claim's case counter for `ClaimContext.caseProgress`: emits a
+  /// "progress" event (cases done of planned, elapsed, estimated remaining)
+  /// at most every `interval` seconds.
+  public static func caseCounter(claim: String, position: Int, total: Int, interval: Double,
+                                 sink: @escaping @Sendable (ProgressEvent) -> Void) -> @Sendable (Int, Int) -> Void {
+    let state = _ThrottleState()
+    return { done, planned in
+      guard let elapsed = state.due(interval: interval) else { return }
+      let remaining = done > 0 && planned > done ? elapsed * Double(planned - done) / Double(done) : 0
+      let detail = String(format: "%d of %d cases, %.0f s elapsed, ~%.0f s remaining", done, planned, elapsed, remaining)
+      sink(ProgressEvent(claim: claim, position: position, total: total, phase: "progress", detail: detail))
     }
+  }
+}
+
+final class _ThrottleState: @unchecked Sendable {
+  private let lock = NSLock()
+  private let start = Date()
+  private var last = Date()
+  /// The elapsed seconds when at least `interval` passed since the last report, else nil.
+  func due(interval: Double) -> Double? {
+    lock.lock()
+    defer { lock.unlock() }
+    let now = Date()
+    guard now.timeIntervalSince(last) >= interval else { return nil }
+    last = now
+    return now.timeIntervalSince(start)
   }
 }
 
@@ -41,6 +79,9 @@ public struct ClaimContext: Sendable {
   /// The negative control this context runs, `nil` for the claim itself.
   /// A control runs without a fixture store and without shrinking.
   public var control: String?
+  /// Where a long check reports cases done of planned (throttled by the
+  /// campaign); `universalConfig` passes it to `checkUniversal`.
+  public var caseProgress: (@Sendable (Int, Int) -> Void)? = nil
 
   /// The choice sequences of this claim's stored fixtures (none without a store),
   /// to replay before new cases via `universalConfig(examples:)`.
@@ -51,8 +92,10 @@ public struct ClaimContext: Sendable {
 
   /// A universal configuration with this context's seed, budgets and threads.
   public func universalConfig(examples: [[ChoiceValue]] = []) -> UniversalConfig {
-    UniversalConfig(seed: seed, cases: budget.cases, shrinkAttempts: budget.shrinkAttempts,
-                    shrinkStall: budget.shrinkStall, threads: threads, examples: examples)
+    var config = UniversalConfig(seed: seed, cases: budget.cases, shrinkAttempts: budget.shrinkAttempts,
+                                 shrinkStall: budget.shrinkStall, threads: threads, examples: examples)
+    config.progress = caseProgress
+    return config
   }
 }
 
@@ -137,6 +180,8 @@ public struct Campaign: Sendable {
   public var progress: (@Sendable (ProgressEvent) -> Void)?
   /// The application's names (the report's schema tag).
   public var names: EngineNames
+  /// Least seconds between two "progress" events of one claim.
+  public var progressInterval: Double = 5
 
   /// A campaign; `threads` defaults to the active processor count.
   public init(seed: UInt64, profile: Profile, shard: Shard = .all, threads: Int = processorCount,
@@ -173,8 +218,12 @@ public struct Campaign: Sendable {
         break
       }
       progress?(ProgressEvent(claim: claim.id, position: k + 1, total: selected.count, phase: "start"))
-      let context = ClaimContext(id: claim.id, seed: claimSeed(claim.id), profile: profile, budget: profile.budget,
+      var context = ClaimContext(id: claim.id, seed: claimSeed(claim.id), profile: profile, budget: profile.budget,
                                  threads: threads, cancellation: cancellation, fixtures: fixtures)
+      if let sink = progress {
+        context.caseProgress = ProgressReporter.caseCounter(claim: claim.id, position: k + 1, total: selected.count,
+                                                            interval: progressInterval, sink: sink)
+      }
       let t0 = Date()
       var record = claim.check(context)
       if case .object(var o) = record.evidence {

@@ -15,6 +15,8 @@ struct BGMDCommand: ParsableCommand {
       Bench.self,
       StressExact.self,
       Experiment.self,
+      Conformance.self,
+      ConformanceAdapter.self,
     ]
   )
 }

@@ -17,12 +17,20 @@ struct Replay: ParsableCommand {
 
   @Argument(help: "Fixture files or directories (default: fixtures/counterexamples).")
   var paths: [String] = []
+  @Option(help: "Conformance fixtures (conformance/…): the program to replay them against, as for bgmd conformance --exec.")
+  var exec: String?
+  @Option(help: "With --exec: seconds one call may take.")
+  var timeout: Double = 30
 
   func run() throws {
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
     let targets = (paths.isEmpty ? ["fixtures/counterexamples"] : paths)
       .map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }
-    let outcomes = FixtureReplay.replayAll(targets)
+    var target: ConformanceTarget?
+    if let exec {
+      do { target = try ConformanceTarget.exec(exec, timeout: timeout) } catch { throw ValidationError("\(error)") }
+    }
+    let outcomes = FixtureReplay.replayAll(targets, conformanceTarget: target)
     var counts: [FixtureReplay.Outcome.Kind: Int] = [:]
     for o in outcomes {
       counts[o.kind, default: 0] += 1

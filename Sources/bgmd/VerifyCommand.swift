@@ -24,8 +24,10 @@ struct Verify: ParsableCommand {
   var seed: UInt64?
   @Option(parsing: .unconditional, help: "Threads (default: the active processor count). Results do not depend on it.")
   var jobs: Int?
-  @Option(help: "Run shard I of N (e.g. 2/4); join the shard reports with `bgmd report merge`.")
+  @Option(help: "Run shard I of N (e.g. 2/4), or auto: from JOB_COMPLETION_INDEX (Kubernetes), SLURM_ARRAY_TASK_ID/COUNT (Slurm) or CI_NODE_INDEX/TOTAL (GitLab). Join the shard reports with `bgmd report merge`.")
   var shard: String = "1/1"
+  @Option(help: "With --shard auto on a Kubernetes Indexed Job: the number of shards (the Job's completions; default BGMD_SHARD_COUNT).")
+  var shardCount: Int?
   @Option(help: "Directory of the report files.")
   var report: String = "reports"
   @Option(help: "Directory of counterexample fixtures (written as they are found).")
@@ -47,7 +49,9 @@ struct Verify: ParsableCommand {
     }
     let runSeedValue = try seed ?? runSeed(default: 1, names: ClaimRegistry.names)
     let parsedShard: Shard
-    do { parsedShard = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
+    do {
+      parsedShard = try ShardEnvironment.parse(shard, environment: ProcessInfo.processInfo.environment, count: shardCount)
+    } catch { throw ValidationError("--shard: \(error)") }
     try OptionRange.atLeast("jobs", jobs, 1)
     let selected = ClaimRegistry.select(claims)
     guard !selected.isEmpty else {
@@ -72,7 +76,7 @@ struct Verify: ParsableCommand {
       + "\(selected.filter { parsedShard.contains(claim: $0.id) }.count) claims, \(threads) threads")
     let campaign = Campaign(seed: runSeedValue, profile: chosenProfile, shard: parsedShard, threads: threads,
                             cancellation: cancellation, fixtures: store,
-                            progress: ProgressReporter.stderrIfTerminal, names: ClaimRegistry.names)
+                            progress: ProgressReporter.stderr, names: ClaimRegistry.names)
     let result = Self.relocatingFixtures(campaign.run(selected), store: fixtureRoot, root: root)
     try ReportWriter.write(result, to: reportDirectory, repositoryRoot: root)
     for c in result.claims {

@@ -85,3 +85,21 @@ import Testing
     expectHolds(passing)
   }
 }
+
+@Suite struct LostFailureTests {
+  /// A property that fails once and never again does not pass.
+  @Test func aFailureThatDoesNotReplayIsAHealthFailure() {
+    final class Count: @unchecked Sendable {
+      var n = 0
+      let lock = NSLock()
+      func next() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+    }
+    let count = Count()
+    let result = checkUniversal(Gen.int(in: 0...10), config: UniversalConfig(seed: 1, cases: 20)) { _ in
+      count.next() == 1 ? .fail("first call") : .pass
+    }
+    #expect(result.counterexample == nil)
+    #expect(!result.passed)
+    #expect(result.healthFailure?.contains("not deterministic") == true)
+  }
+}

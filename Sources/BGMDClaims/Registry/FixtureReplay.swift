@@ -65,7 +65,7 @@ public enum FixtureReplay {
 
   /// Replays one file: parses it (errors name the file and field) and
   /// runs its family's replayer.
-  public static func replay(file: URL) -> Outcome {
+  public static func replay(file: URL, conformanceTarget: ConformanceTarget? = nil) -> Outcome {
     let fixture: Fixture
     guard FileManager.default.fileExists(atPath: file.path) else {
       return Outcome(file: file, fixture: nil, ok: false, message: "\(file.path): no such file or directory",
@@ -81,7 +81,17 @@ public enum FixtureReplay {
                      message: "\(file.path): cannot be read (\((error as NSError).localizedDescription))", kind: .unreadable)
     }
     do {
-      let ok = try replay(fixture)
+      let ok: Bool
+      if fixture.claim.hasPrefix("conformance/") {
+        // Conformance fixtures are about an external program: replayed against --exec.
+        guard let target = conformanceTarget else {
+          return Outcome(file: file, fixture: fixture, ok: false,
+                         message: "a conformance fixture: replay it against the program with --exec CMD")
+        }
+        ok = try ConformanceFixtures.replay(fixture, target: target)
+      } else {
+        ok = try replay(fixture)
+      }
       let message = ok
         ? (fixture.expect == .refutes ? "still refutes the claim, as recorded" : "still satisfies the claim, as recorded")
         : (fixture.expect == .refutes ? "recorded as a counterexample (expect: refutes) but no longer refutes the claim"
@@ -96,8 +106,8 @@ public enum FixtureReplay {
   }
 
   /// Replays every fixture under `paths`.
-  public static func replayAll(_ paths: [URL]) -> [Outcome] {
-    files(under: paths).map { replay(file: $0) }
+  public static func replayAll(_ paths: [URL], conformanceTarget: ConformanceTarget? = nil) -> [Outcome] {
+    files(under: paths).map { replay(file: $0, conformanceTarget: conformanceTarget) }
   }
 
   /// Decodes `value` (a fixture's `input` or `observed`) as `T`, mapping a

@@ -27,6 +27,9 @@ public struct UniversalConfig: Sendable {
   /// so a fixture can be on disk before a long shrink is interrupted.
   /// Rebuild the value with `Gen.replay(_:)`.
   public var onFailure: (@Sendable (_ choices: [Choice], _ shrunk: Bool) -> Void)?
+  /// Called after each batch with (valid cases, planned cases) when
+  /// `checkUniversal` is given no `progress` of its own.
+  public var progress: (@Sendable (Int, Int) -> Void)? = nil
 
   /// A configuration; budgets default to small values suitable for unit tests.
   public init(seed: UInt64, cases: Int = 200, shrinkAttempts: Int = 2_000, shrinkStall: Int = 500,
@@ -107,6 +110,7 @@ public func checkUniversal<T>(
   progress: (@Sendable (Int, Int) -> Void)? = nil,
   _ property: @escaping @Sendable (T) throws -> CaseResult
 ) -> UniversalResult<T> {
+  let progress = progress ?? config.progress
   var result = UniversalResult<T>(seed: config.seed, casesRun: 0, discarded: 0, counterexample: nil,
                                   healthFailure: nil, partial: false)
   let maxChoices = config.maxChoices
@@ -116,6 +120,7 @@ public func checkUniversal<T>(
     let (r, _) = _runCase(gen, &source, property)
     if case .fail = r {
       result.counterexample = _shrink(gen, source.choices, nil, config, property)
+      if result.counterexample == nil { result.healthFailure = _lostFailure }
       return result
     }
   }
@@ -142,6 +147,7 @@ public func checkUniversal<T>(
       case .fail:
         result.casesRun = start + k + 1
         result.counterexample = _shrink(gen, record.choices, start + k, config, property)
+        if result.counterexample == nil { result.healthFailure = _lostFailure }
         return result
       }
       if valid >= config.cases { break }
@@ -156,6 +162,11 @@ public func checkUniversal<T>(
   }
   return result
 }
+
+/// A failing case whose replay after shrinking passed: the property is not a
+/// function of the generated value (it reads a clock, a counter, a process…),
+/// so the run cannot pass.
+let _lostFailure = "health check: a failing case passed when replayed (the property is not deterministic)"
 
 /// Boolean form of `checkUniversal`: `false` fails the case.
 public func checkUniversal<T>(
