@@ -6,7 +6,7 @@ import ClaimCheck
 /// the sampler of Algorithm 2 against the exact inclusion probabilities, the
 /// exact block distribution, the aggregation rules in ℚ and in `Double`
 /// against their definitions, the geometric median's certificate recomputed
-/// exactly, and `Rational`'s order. Each claim's negative controls run the
+/// exactly, the corruption schedules, and `Rational`'s order. Each claim's negative controls run the
 /// same check on a deliberately broken implementation of the contract.
 /// A refutation here is a bug in OUR code, not in the paper: its input is
 /// reported in the record (no fixture is stored).
@@ -33,6 +33,9 @@ public enum SelfCheckClaims {
     claims.append(ClaimSpec(id: "self-check/geometric-median/equivariance",
                             controls: SelfCheckGeometricMedian.equivarianceControls()) {
       try SelfCheckGeometricMedian.checkEquivariance($0, solver: SelfCheckGeometricMedian.implementation)
+    })
+    claims.append(ClaimSpec(id: "self-check/corruption-schedule", controls: SelfCheckSchedule.controls) {
+      try SelfCheckSchedule.check($0, implementation: SelfCheckSchedule.implementation)
     })
     claims.append(ClaimSpec(id: "self-check/rational/order", controls: SelfCheckRational.controls) {
       try SelfCheckRational.check($0, less: SelfCheckRational.implementation)

@@ -75,45 +75,17 @@ enum SelfCheckSampler {
       let plan = try SequentialPlan(range: 0...1, bound: 0.5, alpha: p.alpha / Double(2 * d * list.count), beta: p.beta,
                                     margin: p.margin, firstLook: 200, maxSamples: ctx.budget.maxSamples * 4)
       if index == 0 { plans.append(plan.json) }
-      let looks = Double(plan.looks.count)
       let seed = PRNG.caseSeed(runSeed: ctx.seed, caseIndex: UInt64(index + 1))
-      var counts = [Int](repeating: 0, count: d)
-      var n = 0
-      var decided = false
-      var failure: String?
-      for look in plan.looks {
-        if ctx.cancellation.isCancelled { partial = true; break }
-        let start = n
-        let blocks = parallelMap(count: look - start, threads: ctx.threads) { t -> Result<[Int], any Error> in
-          var rng = Xoshiro256(seed: PRNG.caseSeed(runSeed: seed, caseIndex: UInt64(start + t)))
-          return Result { try sampler(g, instance.k, reading, &rng) }
-        }
-        for b in blocks {
-          let block = try b.get()
-          guard block.allSatisfy({ (0..<d).contains($0) }), Set(block).count == block.count else {
-            failure = "block \(block) is not a set of coordinates of 0..<\(d)"
-            break
-          }
-          for j in block { counts[j] += 1 }
-        }
-        n = look
-        if failure != nil { break }
-        let rAlpha = plan.radius(level: plan.alpha / looks, samples: n)
-        let rBeta = plan.radius(level: plan.beta / looks, samples: n)
-        let deviations = (0..<d).map { Double(counts[$0]) / Double(n) - pi[$0] }
-        let largest = deviations.map(abs).max() ?? 0
-        worstDeviation = max(worstDeviation, largest)
-        if let j = (0..<d).first(where: { abs(deviations[$0]) > rAlpha }) {
-          failure = "G = \(SelfCheckSupport.show(instance.rows)), k = \(instance.k): coordinate \(j) drawn with frequency "
-            + "\(Double(counts[j]) / Double(n)) in \(n) blocks, exact π_\(j) = \(exact.isEmpty ? "?" : inclusionProbabilities(exact, d: d)[j].description)"
-            + " (radius \(rAlpha))"
-          break
-        }
-        if largest + rBeta < plan.margin || look == plan.maxSamples {
-          decided = true
-          break
-        }
+      let outcome = try frequencyTest(d: d, pi: pi, plan: plan, seed: seed, ctx: ctx) { rng in
+        try sampler(g, instance.k, reading, &rng)
       }
+      let n = outcome.samples
+      worstDeviation = max(worstDeviation, outcome.largestDeviation)
+      if outcome.partial { partial = true }
+      let failure = outcome.failure.map {
+        "G = \(SelfCheckSupport.show(instance.rows)), k = \(instance.k): \($0); exact π = \(SelfCheckSupport.show(inclusionProbabilities(exact, d: d)))"
+      }
+      let decided = outcome.decided
       samplesTotal += n
       if let failure { tally.record(failure) } else if decided { tally.record(nil) } else { partial = true }
     }
@@ -125,6 +97,65 @@ enum SelfCheckSampler {
       statement: "selectBlock(\(reading.rawValue)) draws coordinate j with the exact inclusion probability π_j computed in ℚ by blockDistribution",
       method: "sequential-frequency-test", domain: "\(list.count) instances (d ≤ 5, integer G with rational column norms, zero columns, fewer positives than k); α = \(p.alpha) overall, β = \(p.beta), δ = \(p.margin)",
       phases: [phase])
+  }
+
+  /// What one planned frequency test found.
+  struct FrequencyOutcome {
+    var samples: Int
+    var largestDeviation: Double
+    var failure: String?
+    var decided: Bool
+    var partial: Bool
+  }
+
+  /// The planned sequential test of P(j ∈ draw) = π_j for j < d, on draws
+  /// seeded by `PRNG.caseSeed(runSeed: seed, caseIndex: i)`: at each look of
+  /// `plan` refute when some |frequency − π_j| > r(α/L, n) (`plan.alpha` is the
+  /// per-hypothesis level), accept when every |frequency − π_j| + r(β/L, n) < δ
+  /// or at the last look. A draw that is not a set of coordinates < d fails.
+  static func frequencyTest(d: Int, pi: [Double], plan: SequentialPlan, seed: UInt64, ctx: ClaimContext,
+                            draw: @Sendable (inout Xoshiro256) throws -> [Int]) throws -> FrequencyOutcome {
+    let looks = Double(plan.looks.count)
+    var counts = [Int](repeating: 0, count: d)
+    var n = 0
+    var outcome = FrequencyOutcome(samples: 0, largestDeviation: 0, failure: nil, decided: false, partial: false)
+    for look in plan.looks {
+      if ctx.cancellation.isCancelled {
+        outcome.partial = true
+        break
+      }
+      let start = n
+      let blocks = parallelMap(count: look - start, threads: ctx.threads) { t -> Result<[Int], any Error> in
+        var rng = Xoshiro256(seed: PRNG.caseSeed(runSeed: seed, caseIndex: UInt64(start + t)))
+        return Result { try draw(&rng) }
+      }
+      for b in blocks {
+        let block = try b.get()
+        guard block.allSatisfy({ (0..<d).contains($0) }), Set(block).count == block.count else {
+          outcome.failure = "draw \(block) is not a set of coordinates of 0..<\(d)"
+          break
+        }
+        for j in block { counts[j] += 1 }
+      }
+      n = look
+      outcome.samples = n
+      if outcome.failure != nil { break }
+      let rAlpha = plan.radius(level: plan.alpha / looks, samples: n)
+      let rBeta = plan.radius(level: plan.beta / looks, samples: n)
+      let deviations = (0..<d).map { Double(counts[$0]) / Double(n) - pi[$0] }
+      let largest = deviations.map(abs).max() ?? 0
+      outcome.largestDeviation = max(outcome.largestDeviation, largest)
+      if let j = (0..<d).first(where: { abs(deviations[$0]) > rAlpha }) {
+        outcome.failure = "coordinate \(j) drawn with frequency \(Double(counts[j]) / Double(n)) in \(n) draws, "
+          + "π_\(j) = \(pi[j]) (radius \(rAlpha))"
+        break
+      }
+      if largest + rBeta < plan.margin || look == plan.maxSamples {
+        outcome.decided = true
+        break
+      }
+    }
+    return outcome
   }
 
   /// The negative controls: the same test on a deliberately wrong sampler.
