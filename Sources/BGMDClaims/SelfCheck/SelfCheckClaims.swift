@@ -34,6 +34,9 @@ public enum SelfCheckClaims {
                             controls: SelfCheckGeometricMedian.equivarianceControls()) {
       try SelfCheckGeometricMedian.checkEquivariance($0, solver: SelfCheckGeometricMedian.implementation)
     })
+    claims.append(ClaimSpec(id: "self-check/block-descent", controls: SelfCheckBlockDescent.controls) {
+      try SelfCheckBlockDescent.check($0, run: SelfCheckBlockDescent.implementation())
+    })
     claims.append(ClaimSpec(id: "self-check/corruption-schedule", controls: SelfCheckSchedule.controls) {
       try SelfCheckSchedule.check($0, implementation: SelfCheckSchedule.implementation)
     })
