@@ -236,6 +236,22 @@ func theorem2Hypotheses(_ e: Theorem2Evaluation, _ reading: Assumption1Reading) 
     detail: reading == .variance ? "σ² = \(s2), exact for the oracle's noise"
       : "σ² = \(s2): the largest ‖∇f(x_t)‖² + σ²_noise over t < \(inst.horizons.last ?? 0) on \(e.calibration.count) "
         + "calibration runs (seeds independent of the judged runs)"))
+  if reading == .secondMoment, inst.horizons.count >= 2 {
+    // σ² must be a bound uniform in T: on a run that diverges, the largest
+    // second moment along it grows without bound (the reading then makes the
+    // bound vacuous rather than true). Measured: no more than doubling over the
+    // last doubling of the horizon, on the calibration runs.
+    let last = inst.horizons.count - 1
+    let lastT = inst.horizons[last]
+    let half = inst.horizons.lastIndex { 2 * $0 <= lastT } ?? 0
+    let finite = e.calibration.filter { $0.failure == nil }
+    let early = finite.map { $0.secondMoment[half] }.max() ?? .infinity
+    let late = finite.map { $0.secondMoment[last] }.max() ?? .infinity
+    out.append(Hypothesis(
+      name: "σ² bounded uniformly in T (Assumption 1, second-moment reading)", held: late.isFinite && late <= 2 * early,
+      detail: "largest E‖g‖² along the calibration runs up to T = \(inst.horizons[half]): \(early); "
+        + "up to T = \(lastT): \(late)"))
+  }
   // ε.
   out.append(Hypothesis(
     name: "ε-approximate GM oracle", held: e.epsilonAbsolute.isFinite && e.calibrationFailures.isEmpty,

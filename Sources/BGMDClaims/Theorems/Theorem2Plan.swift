@@ -24,7 +24,7 @@ public struct Theorem2Plan: Sendable, Hashable, Codable {
   public static func forProfile(_ profile: Profile) -> Theorem2Plan {
     switch profile {
     case .quick:
-      return Theorem2Plan(horizons: [1, 10, 20, 40], runs: 3, starts: 2, steps: 2, maxDimension: 5, maxCondition: 8,
+      return Theorem2Plan(horizons: [1, 10, 20, 40], runs: 2, starts: 1, steps: 2, maxDimension: 5, maxCondition: 8,
                           alpha: 0.01, beta: 0.01, margin: 0.25, firstLook: 16, maxConfirmationRuns: 256)
     case .standard:
       return Theorem2Plan(horizons: [1, 10, 20, 40, 80, 160, 320], runs: 8, starts: 8, steps: 12, maxDimension: 8,
