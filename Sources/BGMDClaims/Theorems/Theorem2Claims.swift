@@ -192,7 +192,18 @@ public enum Theorem2Claims {
         horizon: instance.horizons[w.index], rhsUpper: confirmation.rhs, test: result?.json,
         transform: "Y = min(LHS⁻/(2·RHS⁺), 1) per fresh run; E[Y] > 1/2 implies E[LHS] > RHS",
         implementationErrors: failures))
-    var extra: [String: JSONValue] = [:]
+    var extra: [String: JSONValue] = [
+      "plots": .array([Theorem2Evidence.plot(e, reading, title: "Theorem \(theorem), \(setting.rawValue), "
+                                             + "\(reading.rawValue)\(variant.map { " (control " + $0.rawValue + ")" } ?? ""): worst instance")])
+    ]
+    if verdict == .refuted, ctx.control == nil, instance.blockSize < instance.dimension {
+      // The same instance with k = d (GMD: no block selection, no memory), to
+      // locate the failing step (Proofs/theorem-2.md).
+      var full = instance
+      full.blockSize = full.dimension
+      let f = cache.evaluate(full, threads: threads)
+      extra["fullBlockComparison"] = (try? JSONValue(encoding: Theorem2Evidence.Measurement(f, reading))) ?? .null
+    }
     if !failures.isEmpty { extra["implementationError"] = .string(failures.joined(separator: "; ")) }
     if let variant { extra["variant"] = .string(variant.rawValue) }
     return Judgement.record(id: claim, source: source(theorem: theorem, reading: reading), statement: statement,

@@ -23,6 +23,26 @@ enum Theorem2Evidence {
       + (variant.map { "; control variant \($0.rawValue)" } ?? "")
   }
 
+  /// LHS⁻, the computed LHS and RHS⁺ against T (log scale).
+  static func plot(_ e: Theorem2Evaluation, _ reading: Assumption1Reading, title: String) -> JSONValue {
+    let lhsName = e.instance.theorem == 1 ? "(1/T)Σ‖∇f(x_t)‖²" : "‖x̂_T − x_p‖²"
+    func series(_ name: String, _ ys: [Double]) -> JSONValue {
+      let points = zip(e.instance.horizons, ys).filter { $0.1.isFinite && $0.1 > 0 }
+        .map { JSONValue.array([.number(Double($0.0)), .number($0.1)]) }
+      return .object(["name": .string(name), "points": .array(points)])
+    }
+    let idx = e.instance.horizons.indices
+    return .object([
+      "title": .string(title), "xLabel": .string("T"), "yLabel": .string("mean \(lhsName) and RHS"),
+      "logX": .bool(false), "logY": .bool(true),
+      "series": .array([
+        series("LHS⁻ (rounding floor removed)", idx.map { e.lhs(at: $0, lower: true) }),
+        series("LHS as computed", idx.map { e.lhs(at: $0, lower: false) }),
+        series("RHS⁺ (\(e.instance.theorem == 1 ? 16 : 17)), ξ = k/d", idx.map { e.rhsUpper(reading, at: $0) }),
+      ]),
+    ])
+  }
+
   struct Search: Codable {
     var evaluations: Int
     var improvements: Int
