@@ -13,19 +13,23 @@ public struct Theorem2Evaluation: Sendable {
   /// Runs of the instance's own algorithm (its variant, if any) whose mean
   /// LHS the search ranks; the same runs as `calibration` without a variant.
   public var exploration: [Theorem2RunResult]
+  /// The leading horizons (indices 0..<usable) every calibration and
+  /// exploration run reached with finite values. A run that leaves the
+  /// floating range (a diverging iterate overflows) is measured up to there;
+  /// later horizons are not compared (`rangeExceeded` says where and why).
+  public var usable: Int
   /// σ² of the second-moment reading: the largest ‖∇f(x_t)‖² + σ²_noise over
-  /// t < max T and over the calibration runs.
+  /// t < T_usable and over the calibration runs.
   public var secondMoment: Double
   /// ε, absolute reading: the largest certified gap g(z) − min g over the
-  /// calibration runs' GM calls; relative reading (Definition 3): the
-  /// largest certified (g(z) − min g)/min g.
+  /// calibration runs' GM calls up to T_usable; relative reading
+  /// (Definition 3): the largest certified (g(z) − min g)/min g.
   public var epsilonAbsolute: Double
   public var epsilonRelative: Double
   /// The smallest retained fraction seen over the calibration runs.
   public var measuredXi: Double
-  /// Calibration runs that failed (non-finite iterate, rule error): an
-  /// implementation error, reported with the run.
-  public var calibrationFailures: [String]
+  /// Runs that stopped early or met a non-finite value, with where.
+  public var rangeExceeded: [String]
 
   /// Calibration seed r: `caseSeed(runSeed, r)`; exploration of a variant:
   /// `caseSeed(runSeed, 2^20 + r)`.
@@ -50,15 +54,29 @@ public struct Theorem2Evaluation: Sendable {
     self.problem = problem
     self.calibration = calibration
     self.exploration = exploration
-    let last = instance.horizons.count - 1
-    let finite = calibration.filter { $0.failure == nil }
-    secondMoment = finite.map { $0.secondMoment[last] }.max() ?? problem.noiseVariance
-    epsilonAbsolute = finite.map { $0.epsilonAbsolute[last] }.max() ?? 0
-    epsilonRelative = finite.map { $0.epsilon[last] }.max() ?? 0
-    measuredXi = finite.map { $0.retained[last] }.min() ?? 1
-    calibrationFailures = calibration.enumerated().compactMap { r, run in
-      run.failure.map { "calibration run \(r) of \(instance.description): \($0)" }
+    let theorem = instance.theorem
+    func reached(_ run: Theorem2RunResult, _ i: Int) -> Bool {
+      run.lhs(theorem: theorem, at: i, lower: false).isFinite && run.lhs(theorem: theorem, at: i, lower: true).isFinite
+        && run.secondMoment[i].isFinite && run.epsilonAbsolute[i].isFinite
     }
+    var usable = 0
+    while usable < instance.horizons.count
+      && calibration.allSatisfy({ reached($0, usable) }) && exploration.allSatisfy({ reached($0, usable) }) {
+      usable += 1
+    }
+    self.usable = usable
+    let at = max(0, usable - 1)
+    secondMoment = usable == 0 ? .infinity : calibration.map { $0.secondMoment[at] }.max() ?? .infinity
+    epsilonAbsolute = usable == 0 ? .infinity : calibration.map { $0.epsilonAbsolute[at] }.max() ?? 0
+    epsilonRelative = usable == 0 ? .infinity : calibration.map { $0.epsilon[at] }.max() ?? 0
+    measuredXi = calibration.map { $0.retained[at] }.min() ?? 1
+    var exceeded: [String] = []
+    for (kind, runs) in [("calibration", calibration), ("exploration", instance.variant == nil ? [] : exploration)] {
+      for (r, run) in runs.enumerated() {
+        if let f = run.failure { exceeded.append("\(kind) run \(r): \(f)") }
+      }
+    }
+    rangeExceeded = exceeded
   }
 
   /// ξ = k/d, Lemma 1's guarantee.
@@ -106,15 +124,19 @@ public struct Theorem2Evaluation: Sendable {
     return sum / Double(max(1, exploration.count))
   }
 
-  /// LHS⁻/RHS⁺ per horizon (NaN where LHS is not finite).
+  /// LHS⁻/RHS⁺ per horizon (NaN where LHS is not finite or past `usable`).
   public func ratios(_ reading: Assumption1Reading) -> [Double] {
-    instance.horizons.indices.map { i in theorem2Ratio(lhs(at: i, lower: true), rhsUpper(reading, at: i)) }
+    instance.horizons.indices.map { i in
+      i < usable ? theorem2Ratio(lhs(at: i, lower: true), rhsUpper(reading, at: i)) : .nan
+    }
   }
 
   /// The computed LHS over the computed RHS, without the rounding floor (what
   /// the check compared before the floor was introduced; evidence only).
   public func rawRatios(_ reading: Assumption1Reading) -> [Double] {
-    instance.horizons.indices.map { i in theorem2Ratio(lhs(at: i, lower: false), bound(reading, at: i).total) }
+    instance.horizons.indices.map { i in
+      i < usable ? theorem2Ratio(lhs(at: i, lower: false), bound(reading, at: i).total) : .nan
+    }
   }
 
   /// The horizon index of the largest finite ratio, and that ratio.
@@ -125,13 +147,6 @@ public struct Theorem2Evaluation: Sendable {
       best = (index: i, ratio: r)
     }
     return best
-  }
-
-  /// Exploration runs that failed (the variant's, when it is a control).
-  public var explorationFailures: [String] {
-    exploration.enumerated().compactMap { r, run in
-      run.failure.map { "exploration run \(r) of \(instance.description): \($0)" }
-    }
   }
 }
 

@@ -147,14 +147,14 @@ public enum Theorem2Claims {
     let hypotheses = theorem2Hypotheses(e, reading)
     let measurement = Theorem2Evidence.Measurement(e, reading)
     let searchPhase = try PhaseResult(
-      name: "search", verdict: e.calibrationFailures.isEmpty ? .holds : .inconclusive,
+      name: "search", verdict: .holds,
       cases: (search.evaluations + probes) * plan.runs,
       worst: WorstCase(ratio: e.worst(reading)?.ratio, case: instance.description),
       typedEvidence: Theorem2Evidence.SearchPhase(search: searchEvidence, worstInstance: measurement,
-                                                 implementationErrors: e.calibrationFailures))
-    guard e.calibrationFailures.isEmpty, let w = e.worst(reading) else {
-      var errors = e.calibrationFailures
-      if errors.isEmpty { errors = ["no horizon with a finite LHS: " + e.explorationFailures.joined(separator: "; ")] }
+                                                 rangeExceeded: e.rangeExceeded))
+    guard let w = e.worst(reading) else {
+      let errors = ["no horizon where every run of \(instance.description) is finite: "
+                    + e.rangeExceeded.joined(separator: "; ")]
       let phase = try PhaseResult(name: "sequential-test", verdict: .inconclusive, cases: 0,
                                   typedEvidence: Theorem2Evidence.TestPhase(implementationErrors: errors))
       return Judgement.record(id: claim, source: source(theorem: theorem, reading: reading), statement: statement,
@@ -250,24 +250,27 @@ func theorem2Hypotheses(_ e: Theorem2Evaluation, _ reading: Assumption1Reading) 
   if reading == .secondMoment, inst.horizons.count >= 2 {
     // σ² must be a bound uniform in T: on a run that diverges, the largest
     // second moment along it grows without bound (the reading then makes the
-    // bound vacuous rather than true). Measured: no more than doubling over the
-    // last doubling of the horizon, on the calibration runs.
+    // bound vacuous rather than true). Measured on the calibration runs: no
+    // run left the floating range, and the largest second moment at most
+    // doubled over the last doubling of the horizon.
     let last = inst.horizons.count - 1
     let lastT = inst.horizons[last]
     let half = inst.horizons.lastIndex { 2 * $0 <= lastT } ?? 0
-    let finite = e.calibration.filter { $0.failure == nil }
-    let early = finite.map { $0.secondMoment[half] }.max() ?? .infinity
-    let late = finite.map { $0.secondMoment[last] }.max() ?? .infinity
+    let diverged = e.calibration.contains { $0.failure != nil }
+    let early = e.calibration.map { $0.secondMoment[half] }.max() ?? .infinity
+    let late = e.calibration.map { $0.secondMoment[last] }.max() ?? .infinity
     out.append(Hypothesis(
-      name: "σ² bounded uniformly in T (Assumption 1, second-moment reading)", held: late.isFinite && late <= 2 * early,
-      detail: "largest E‖g‖² along the calibration runs up to T = \(inst.horizons[half]): \(early); "
-        + "up to T = \(lastT): \(late)"))
+      name: "σ² bounded uniformly in T (Assumption 1, second-moment reading)",
+      held: !diverged && late.isFinite && late <= 2 * early,
+      detail: diverged ? "a calibration run left the floating range: \(e.rangeExceeded.joined(separator: "; "))"
+        : "largest E‖g‖² along the calibration runs up to T = \(inst.horizons[half]): \(early); "
+          + "up to T = \(lastT): \(late)"))
   }
   // ε.
   out.append(Hypothesis(
-    name: "ε-approximate GM oracle", held: e.epsilonAbsolute.isFinite && e.calibrationFailures.isEmpty,
+    name: "ε-approximate GM oracle", held: e.epsilonAbsolute.isFinite,
     detail: "largest certified absolute gap g(z) − min g = \(e.epsilonAbsolute) (relative: \(e.epsilonRelative)) "
-      + "over the calibration runs"))
+      + "over the calibration runs up to T = \(inst.horizons[max(0, e.usable - 1)])"))
   return out
 }
 

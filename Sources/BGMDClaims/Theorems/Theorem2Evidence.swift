@@ -66,6 +66,8 @@ enum Theorem2Evidence {
     var ratioMeasuredXi: [Double?]
     var ratioRelativeEpsilon: [Double?]
     var constants: Constants
+    /// Horizons compared (every run finite up to there).
+    var usableHorizons: Int
 
     struct Constants: Codable {
       var mu: Double
@@ -104,6 +106,7 @@ enum Theorem2Evidence {
       ratioRelativeEpsilon = idx.map {
         opt(theorem2Ratio(e.lhs(at: $0, lower: true), e.bound(reading, at: $0, relativeEpsilon: true).total))
       }
+      usableHorizons = e.usable
       constants = Constants(
         mu: e.problem.mu, L: e.problem.smoothness, R0: e.problem.initialGap, sigma2: e.sigmaSquared(reading),
         sigma2Variance: e.problem.noiseVariance, sigma2SecondMoment: e.secondMoment,
@@ -116,7 +119,9 @@ enum Theorem2Evidence {
   struct SearchPhase: Codable {
     var search: Search
     var worstInstance: Measurement
-    var implementationErrors: [String]
+    /// Runs of the worst instance that left the floating range, and where:
+    /// horizons from there on are not compared (not a refutation).
+    var rangeExceeded: [String]
   }
 
   struct TestPhase: Codable {
