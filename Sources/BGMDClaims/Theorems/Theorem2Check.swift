@@ -139,6 +139,16 @@ public struct Theorem2Evaluation: Sendable {
     }
   }
 
+  /// The horizon the planned test runs at: the earliest whose ratio is at
+  /// least 4 (a clear violation: min(Z/2, 1) is then 1 on average, and an
+  /// earlier horizon keeps a diverging run inside the floating range on fresh
+  /// seeds), else the horizon of the largest ratio.
+  public func testHorizon(_ reading: Assumption1Reading) -> (index: Int, ratio: Double)? {
+    let rs = ratios(reading)
+    if let i = rs.firstIndex(where: { !$0.isNaN && $0 >= 4 }) { return (index: i, ratio: rs[i]) }
+    return worst(reading)
+  }
+
   /// The horizon index of the largest finite ratio, and that ratio.
   public func worst(_ reading: Assumption1Reading) -> (index: Int, ratio: Double)? {
     var best: (index: Int, ratio: Double)?

@@ -152,7 +152,7 @@ public enum Theorem2Claims {
       worst: WorstCase(ratio: e.worst(reading)?.ratio, case: instance.description),
       typedEvidence: Theorem2Evidence.SearchPhase(search: searchEvidence, worstInstance: measurement,
                                                  rangeExceeded: e.rangeExceeded))
-    guard let w = e.worst(reading) else {
+    guard let w = e.testHorizon(reading) else {
       let errors = ["no horizon where every run of \(instance.description) is finite: "
                     + e.rangeExceeded.joined(separator: "; ")]
       let phase = try PhaseResult(name: "sequential-test", verdict: .inconclusive, cases: 0,
