@@ -18,16 +18,20 @@ public struct Theorem2Evaluation: Sendable {
   /// floating range (a diverging iterate overflows) is measured up to there;
   /// later horizons are not compared (`rangeExceeded` says where and why).
   public var usable: Int
-  /// σ² of the second-moment reading: the largest ‖∇f(x_t)‖² + σ²_noise over
-  /// t < T_usable and over the calibration runs.
-  public var secondMoment: Double
-  /// ε, absolute reading: the largest certified gap g(z) − min g over the
-  /// calibration runs' GM calls up to T_usable; relative reading
-  /// (Definition 3): the largest certified (g(z) − min g)/min g.
-  public var epsilonAbsolute: Double
-  public var epsilonRelative: Double
+  /// σ² of the second-moment reading at each horizon T: the largest
+  /// ‖∇f(x_t)‖² + σ²_noise over t < T and over the calibration runs.
+  public var secondMoments: [Double]
+  /// ε at each horizon T, absolute reading: the largest certified gap
+  /// g(z) − min g over the calibration runs' GM calls at t < T; relative
+  /// reading (Definition 3): the largest certified (g(z) − min g)/min g.
+  public var epsilonsAbsolute: [Double]
+  public var epsilonsRelative: [Double]
   /// The smallest retained fraction seen over the calibration runs.
   public var measuredXi: Double
+  /// The constants at the last usable horizon (reported).
+  public var secondMoment: Double { secondMoments[max(0, usable - 1)] }
+  public var epsilonAbsolute: Double { epsilonsAbsolute[max(0, usable - 1)] }
+  public var epsilonRelative: Double { epsilonsRelative[max(0, usable - 1)] }
   /// Runs that stopped early or met a non-finite value, with where.
   public var rangeExceeded: [String]
 
@@ -66,9 +70,10 @@ public struct Theorem2Evaluation: Sendable {
     }
     self.usable = usable
     let at = max(0, usable - 1)
-    secondMoment = usable == 0 ? .infinity : calibration.map { $0.secondMoment[at] }.max() ?? .infinity
-    epsilonAbsolute = usable == 0 ? .infinity : calibration.map { $0.epsilonAbsolute[at] }.max() ?? 0
-    epsilonRelative = usable == 0 ? .infinity : calibration.map { $0.epsilon[at] }.max() ?? 0
+    let n = instance.horizons.count
+    secondMoments = (0..<n).map { i in calibration.map { $0.secondMoment[i] }.max() ?? .infinity }
+    epsilonsAbsolute = (0..<n).map { i in calibration.map { $0.epsilonAbsolute[i] }.max() ?? .infinity }
+    epsilonsRelative = (0..<n).map { i in calibration.map { $0.epsilon[i] }.max() ?? .infinity }
     measuredXi = calibration.map { $0.retained[at] }.min() ?? 1
     var exceeded: [String] = []
     for (kind, runs) in [("calibration", calibration), ("exploration", instance.variant == nil ? [] : exploration)] {
@@ -84,26 +89,26 @@ public struct Theorem2Evaluation: Sendable {
 
   /// σ² under `reading`: the oracle's exact noise variance, or the measured
   /// second moment along the calibration runs.
-  public func sigmaSquared(_ reading: Assumption1Reading) -> Double {
-    reading == .variance ? problem.noiseVariance : secondMoment
+  public func sigmaSquared(_ reading: Assumption1Reading, at i: Int? = nil) -> Double {
+    reading == .variance ? problem.noiseVariance : secondMoments[i ?? max(0, usable - 1)]
   }
 
   /// The constants of the bound under `reading` (ξ = k/d unless `measuredXi`;
   /// absolute ε unless `relativeEpsilon`).
-  public func constants(_ reading: Assumption1Reading, measuredXi useMeasured: Bool = false,
+  public func constants(_ reading: Assumption1Reading, at i: Int, measuredXi useMeasured: Bool = false,
                         relativeEpsilon: Bool = false) -> TheoremBound.Constants {
     TheoremBound.Constants(
       smoothness: problem.smoothness, mu: problem.mu, initialGap: problem.initialGap,
-      sigmaSquared: sigmaSquared(reading), xi: useMeasured ? max(measuredXi, 1e-300) : lemma1Xi,
+      sigmaSquared: sigmaSquared(reading, at: i), xi: useMeasured ? max(measuredXi, 1e-300) : lemma1Xi,
       alpha: instance.alpha, goodCount: instance.goodCount,
-      epsilon: relativeEpsilon ? epsilonRelative : epsilonAbsolute)
+      epsilon: relativeEpsilon ? epsilonsRelative[i] : epsilonsAbsolute[i])
   }
 
   /// The right-hand side at horizon index i.
   public func bound(_ reading: Assumption1Reading, at i: Int, measuredXi: Bool = false,
                     relativeEpsilon: Bool = false) -> TheoremBound {
     TheoremBound(theorem: instance.theorem, horizon: instance.horizons[i],
-                 constants: constants(reading, measuredXi: measuredXi, relativeEpsilon: relativeEpsilon))
+                 constants: constants(reading, at: i, measuredXi: measuredXi, relativeEpsilon: relativeEpsilon))
   }
 
   /// The upper end of the right-hand side at horizon index i (rounding of
@@ -139,14 +144,25 @@ public struct Theorem2Evaluation: Sendable {
     }
   }
 
-  /// The horizon the planned test runs at: the earliest whose ratio is at
-  /// least 4 (a clear violation: min(Z/2, 1) is then 1 on average, and an
-  /// earlier horizon keeps a diverging run inside the floating range on fresh
-  /// seeds), else the horizon of the largest ratio.
+  /// The horizon the planned test runs at: the one where the exploration
+  /// runs' mean of the test's own transform min(LHS⁻/(2·RHS⁺), 1) is largest
+  /// (the earliest among ties): the test's power is there, and an earlier
+  /// horizon keeps a diverging run inside the floating range on fresh seeds.
   public func testHorizon(_ reading: Assumption1Reading) -> (index: Int, ratio: Double)? {
     let rs = ratios(reading)
-    if let i = rs.firstIndex(where: { !$0.isNaN && $0 >= 4 }) { return (index: i, ratio: rs[i]) }
-    return worst(reading)
+    var best: (index: Int, ratio: Double, y: Double)?
+    for i in 0..<usable where !rs[i].isNaN {
+      let rhs = rhsUpper(reading, at: i)
+      var y = 0.0
+      for run in exploration {
+        let lhs = run.lhs(theorem: instance.theorem, at: i, lower: true)
+        y += rhs > 0 ? min(lhs / rhs / 2, 1) : (lhs > 0 ? 1 : 0)
+      }
+      y /= Double(max(1, exploration.count))
+      if let b = best, y <= b.y { continue }
+      best = (index: i, ratio: rs[i], y: y)
+    }
+    return best.map { (index: $0.index, ratio: $0.ratio) }
   }
 
   /// The horizon index of the largest finite ratio, and that ratio.
