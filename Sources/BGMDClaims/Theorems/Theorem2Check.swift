@@ -1,20 +1,201 @@
 import ClaimCheck
 import Foundation
 
-/// Measurements by instance, so the search, the curves and the shrinker never
-/// re-run an instance (a measurement is a pure function of its instance).
+/// The constants of (16)/(17) for one instance, measured on calibration runs
+/// of the algorithm as the theorem states it (seeds independent of every run
+/// that is judged), and the runs of the algorithm under test.
+public struct Theorem2Evaluation: Sendable {
+  public var instance: Theorem2Instance
+  public var problem: Theorem2Problem
+  /// Runs of the stated algorithm (no variant): they give σ² (second-moment
+  /// reading), ε and the measured ξ.
+  public var calibration: [Theorem2RunResult]
+  /// Runs of the instance's own algorithm (its variant, if any) whose mean
+  /// LHS the search ranks; the same runs as `calibration` without a variant.
+  public var exploration: [Theorem2RunResult]
+  /// The leading horizons (indices 0..<usable) every calibration and
+  /// exploration run reached with finite values. A run that leaves the
+  /// floating range (a diverging iterate overflows) is measured up to there;
+  /// later horizons are not compared (`rangeExceeded` says where and why).
+  public var usable: Int
+  /// σ² of the second-moment reading at each horizon T: the largest
+  /// ‖∇f(x_t)‖² + σ²_noise over t < T and over the calibration runs.
+  public var secondMoments: [Double]
+  /// ε at each horizon T, absolute reading: the largest certified gap
+  /// g(z) − min g over the calibration runs' GM calls at t < T; relative
+  /// reading (Definition 3): the largest certified (g(z) − min g)/min g.
+  public var epsilonsAbsolute: [Double]
+  public var epsilonsRelative: [Double]
+  /// The smallest retained fraction seen over the calibration runs.
+  public var measuredXi: Double
+  /// The constants at the last usable horizon (reported).
+  public var secondMoment: Double { secondMoments[max(0, usable - 1)] }
+  public var epsilonAbsolute: Double { epsilonsAbsolute[max(0, usable - 1)] }
+  public var epsilonRelative: Double { epsilonsRelative[max(0, usable - 1)] }
+  /// Runs that stopped early or met a non-finite value, with where.
+  public var rangeExceeded: [String]
+
+  /// Calibration seed r: `caseSeed(runSeed, r)`; exploration of a variant:
+  /// `caseSeed(runSeed, 2^20 + r)`.
+  public init(_ instance: Theorem2Instance, threads: Int = 1) {
+    let problem = Theorem2Problem(instance)
+    let stated = { var s = instance; s.variant = nil; return s }()
+    let calibration = parallelMap(count: instance.runs, threads: threads) { r in
+      runTheorem2(stated, problem: problem, seed: PRNG.caseSeed(runSeed: UInt64(instance.runSeed), caseIndex: UInt64(r)))
+    }
+    let exploration = instance.variant == nil ? calibration
+      : parallelMap(count: instance.runs, threads: threads) { r in
+        runTheorem2(instance, problem: problem,
+                    seed: PRNG.caseSeed(runSeed: UInt64(instance.runSeed), caseIndex: UInt64((1 << 20) + r)))
+      }
+    self.init(instance: instance, problem: problem, calibration: calibration, exploration: exploration)
+  }
+
+  /// Aggregates given runs.
+  public init(instance: Theorem2Instance, problem: Theorem2Problem, calibration: [Theorem2RunResult],
+              exploration: [Theorem2RunResult]) {
+    self.instance = instance
+    self.problem = problem
+    self.calibration = calibration
+    self.exploration = exploration
+    let theorem = instance.theorem
+    func reached(_ run: Theorem2RunResult, _ i: Int) -> Bool {
+      run.lhs(theorem: theorem, at: i, lower: false).isFinite && run.lhs(theorem: theorem, at: i, lower: true).isFinite
+        && run.secondMoment[i].isFinite && run.epsilonAbsolute[i].isFinite
+    }
+    var usable = 0
+    while usable < instance.horizons.count
+      && calibration.allSatisfy({ reached($0, usable) }) && exploration.allSatisfy({ reached($0, usable) }) {
+      usable += 1
+    }
+    self.usable = usable
+    let at = max(0, usable - 1)
+    let n = instance.horizons.count
+    secondMoments = (0..<n).map { i in calibration.map { $0.secondMoment[i] }.max() ?? .infinity }
+    epsilonsAbsolute = (0..<n).map { i in calibration.map { $0.epsilonAbsolute[i] }.max() ?? .infinity }
+    epsilonsRelative = (0..<n).map { i in calibration.map { $0.epsilon[i] }.max() ?? .infinity }
+    measuredXi = calibration.map { $0.retained[at] }.min() ?? 1
+    var exceeded: [String] = []
+    for (kind, runs) in [("calibration", calibration), ("exploration", instance.variant == nil ? [] : exploration)] {
+      for (r, run) in runs.enumerated() {
+        if let f = run.failure { exceeded.append("\(kind) run \(r): \(f)") }
+      }
+    }
+    rangeExceeded = exceeded
+  }
+
+  /// ξ = k/d, Lemma 1's guarantee.
+  public var lemma1Xi: Double { Double(min(instance.blockSize, instance.dimension)) / Double(instance.dimension) }
+
+  /// σ² under `reading`: the oracle's exact noise variance, or the measured
+  /// second moment along the calibration runs.
+  public func sigmaSquared(_ reading: Assumption1Reading, at i: Int? = nil) -> Double {
+    reading == .variance ? problem.noiseVariance : secondMoments[i ?? max(0, usable - 1)]
+  }
+
+  /// The constants of the bound under `reading` (ξ = k/d unless `measuredXi`;
+  /// absolute ε unless `relativeEpsilon`).
+  public func constants(_ reading: Assumption1Reading, at i: Int, measuredXi useMeasured: Bool = false,
+                        relativeEpsilon: Bool = false) -> TheoremBound.Constants {
+    TheoremBound.Constants(
+      smoothness: problem.smoothness, mu: problem.mu, initialGap: problem.initialGap,
+      sigmaSquared: sigmaSquared(reading, at: i), xi: useMeasured ? max(measuredXi, 1e-300) : lemma1Xi,
+      alpha: instance.alpha, goodCount: instance.goodCount,
+      epsilon: relativeEpsilon ? epsilonsRelative[i] : epsilonsAbsolute[i])
+  }
+
+  /// The right-hand side at horizon index i.
+  public func bound(_ reading: Assumption1Reading, at i: Int, measuredXi: Bool = false,
+                    relativeEpsilon: Bool = false) -> TheoremBound {
+    TheoremBound(theorem: instance.theorem, horizon: instance.horizons[i],
+                 constants: constants(reading, at: i, measuredXi: measuredXi, relativeEpsilon: relativeEpsilon))
+  }
+
+  /// The upper end of the right-hand side at horizon index i (rounding of
+  /// its own evaluation included).
+  public func rhsUpper(_ reading: Assumption1Reading, at i: Int) -> Double {
+    bound(reading, at: i).upper(horizon: instance.horizons[i])
+  }
+
+  /// Mean LHS over the exploration runs at horizon index i (`lower`: the
+  /// rounding-aware lower bound); NaN when a run did not reach it.
+  public func lhs(at i: Int, lower: Bool) -> Double {
+    var sum = 0.0
+    for run in exploration {
+      let v = run.lhs(theorem: instance.theorem, at: i, lower: lower)
+      guard v.isFinite else { return .nan }
+      sum += v
+    }
+    return sum / Double(max(1, exploration.count))
+  }
+
+  /// LHS⁻/RHS⁺ per horizon (NaN where LHS is not finite or past `usable`).
+  public func ratios(_ reading: Assumption1Reading) -> [Double] {
+    instance.horizons.indices.map { i in
+      i < usable ? theorem2Ratio(lhs(at: i, lower: true), rhsUpper(reading, at: i)) : .nan
+    }
+  }
+
+  /// The computed LHS over the computed RHS, without the rounding floor (what
+  /// the check compared before the floor was introduced; evidence only).
+  public func rawRatios(_ reading: Assumption1Reading) -> [Double] {
+    instance.horizons.indices.map { i in
+      i < usable ? theorem2Ratio(lhs(at: i, lower: false), bound(reading, at: i).total) : .nan
+    }
+  }
+
+  /// The horizon the planned test runs at: the one where the exploration
+  /// runs' mean of the test's own transform min(LHS⁻/(2·RHS⁺), 1) is largest
+  /// (the earliest among ties): the test's power is there, and an earlier
+  /// horizon keeps a diverging run inside the floating range on fresh seeds.
+  public func testHorizon(_ reading: Assumption1Reading) -> (index: Int, ratio: Double)? {
+    let rs = ratios(reading)
+    var best: (index: Int, ratio: Double, y: Double)?
+    for i in 0..<usable where !rs[i].isNaN {
+      let rhs = rhsUpper(reading, at: i)
+      var y = 0.0
+      for run in exploration {
+        let lhs = run.lhs(theorem: instance.theorem, at: i, lower: true)
+        y += rhs > 0 ? min(lhs / rhs / 2, 1) : (lhs > 0 ? 1 : 0)
+      }
+      y /= Double(max(1, exploration.count))
+      if let b = best, y <= b.y { continue }
+      best = (index: i, ratio: rs[i], y: y)
+    }
+    return best.map { (index: $0.index, ratio: $0.ratio) }
+  }
+
+  /// The horizon index of the largest finite ratio, and that ratio.
+  public func worst(_ reading: Assumption1Reading) -> (index: Int, ratio: Double)? {
+    var best: (index: Int, ratio: Double)?
+    for (i, r) in ratios(reading).enumerated() where !r.isNaN {
+      if let b = best, r <= b.ratio { continue }
+      best = (index: i, ratio: r)
+    }
+    return best
+  }
+}
+
+/// LHS/RHS with 0/0 = 0 and x/0 = +∞ for x > 0; NaN when LHS is not finite.
+func theorem2Ratio(_ lhs: Double, _ rhs: Double) -> Double {
+  guard lhs.isFinite, !rhs.isNaN else { return .nan }
+  if rhs > 0 { return lhs / rhs }
+  return lhs > 0 ? .infinity : 0
+}
+
+/// Evaluations by instance, so the search never re-runs an instance.
 final class Theorem2Cache: @unchecked Sendable {
-  private var store: [Theorem2Instance: Theorem2Measurement] = [:]
+  private var store: [Theorem2Instance: Theorem2Evaluation] = [:]
   private let lock = NSLock()
 
-  func measure(_ instance: Theorem2Instance, threads: Int) -> Theorem2Measurement {
+  func evaluate(_ instance: Theorem2Instance, threads: Int) -> Theorem2Evaluation {
     lock.lock()
     if let m = store[instance] {
       lock.unlock()
       return m
     }
     lock.unlock()
-    let m = Theorem2Measurement(instance, threads: threads)
+    let m = Theorem2Evaluation(instance, threads: threads)
     lock.lock()
     store[instance] = m
     lock.unlock()
@@ -22,119 +203,72 @@ final class Theorem2Cache: @unchecked Sendable {
   }
 }
 
-/// Which curve a growth decision was made on.
-public enum Theorem2Curve: String, Sendable, Codable {
-  /// The ratio LHS/RHS against the horizon T, one instance.
-  case horizon
-  /// The implied constant (largest ratio over T) against the scale 10^e:
-  /// attack magnitude (adversary) or oracle-noise scale (other settings).
-  case scale
-}
-
-extension Theorem2Instance {
-  /// The instance at scale 10^e: attack magnitude for the adversary, else
-  /// the oracle noise scale multiplied by 10^e (Rademacher noise when the
-  /// instance had none).
-  public func scaled(exponent e: Int) -> Theorem2Instance {
-    var copy = self
-    if corruption == .adversary {
-      copy.magnitudeExponent = e
-    } else {
-      if copy.noise == "none" { copy.noise = "rademacher" }
-      var factor = 1
-      for _ in 0..<max(0, e) { factor *= 10 }
-      copy.noiseNumerator = noiseNumerator * factor
-    }
-    return copy
+/// Implementation errors met while sampling (collected across threads).
+final class Theorem2Failures: @unchecked Sendable {
+  private var items: [String] = []
+  private let lock = NSLock()
+  func add(_ s: String) {
+    lock.lock()
+    items.append(s)
+    lock.unlock()
+  }
+  var all: [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    return items
   }
 }
 
-/// The refutation test, planned before it runs.
+/// The planned test of E[LHS] ≤ RHS at one instance and horizon, on fresh runs.
 ///
-/// A growth decision on point estimates is confirmed on fresh runs (seeds
-/// independent of the ones that found it). With Z = ‖x̂_T − x_p‖²/RHS(T)
-/// for one run (RHS with the most generous constants of the exploring runs
-/// and of that run) and a threshold θ, the bounded transform
-/// Y = min(Z/(2θ), 1) ∈ [0, 1] has E[Y] ≤ E[Z]/(2θ). ClaimCheck's
-/// sequential Hoeffding test of E[Y] ≤ 1/2 (range [0, 1], false-alarm rate α,
-/// power 1 − β against E[Y] ≥ 1/2 + δ) refuting it shows, at level α,
-/// E[Z] > θ: the implied constant at T exceeds θ. θ is the growth rule's
-/// factor (10³) times the reference: the exact ratio at T = 1 (x̂_1 = x_0,
-/// no randomness) for the horizon curve, the largest single-run implied
-/// constant at the smallest scale for the scale curve.
+/// RHS⁺ is a constant of the instance (constants from the calibration runs,
+/// ξ = k/d, the theorem's γ, its own rounding included). For a fresh run,
+/// Z = LHS⁻/RHS⁺ with LHS⁻ the run's rounding-aware lower bound on its LHS;
+/// Y = min(Z/2, 1) ∈ [0, 1] has E[Y] ≤ E[Z]/2, so E[LHS] ≤ RHS gives
+/// E[Y] ≤ 1/2. ClaimCheck's sequential Hoeffding test of E[Y] ≤ 1/2
+/// (false-alarm rate α, power 1 − β against E[Y] ≥ 1/2 + δ) refuting it shows,
+/// at level α, E[LHS⁻] > RHS⁺, hence E[LHS] > RHS in exact arithmetic. The
+/// threshold is the constant 1 of the statement: it cannot be NaN. A run
+/// whose LHS is not finite is an implementation error, never a sample.
 public struct Theorem2Confirmation: Sendable {
   public var instance: Theorem2Instance
   public var reading: Assumption1Reading
-  /// The horizon index whose ratio is tested (the last).
   public var horizonIndex: Int
-  public var threshold: Double
+  /// RHS⁺ at the tested horizon.
+  public var rhs: Double
   public var plan: SequentialPlan
   public var seed: UInt64
 
-  /// Runs the test on fresh runs of `instance`, reusing `exploration` for the
-  /// bracket's constants.
-  public func run(exploration: Theorem2Measurement, threads: Int, cancellation: CancellationFlag? = nil) throws
-    -> ExpectationResult
+  /// Runs the test; an implementation error (a non-finite LHS, a rule error)
+  /// in any sampled run is returned in `failures` with the run's seed, and
+  /// the result is then `nil`.
+  public func run(problem: Theorem2Problem, threads: Int, cancellation: CancellationFlag? = nil) throws
+    -> (result: ExpectationResult?, failures: [String])
   {
     let instance = self.instance
-    let reading = self.reading
     let index = horizonIndex
-    let theta = threshold
-    let problem = exploration.problem
+    let rhs = self.rhs
+    let failures = Theorem2Failures()
     let gen = Gen<Double> { source in
       let runSeed = try source.drawInt(in: 0...(1 << 52))
       let run = runTheorem2(instance, problem: problem, seed: UInt64(runSeed))
-      let z = exploration.runRatio(run, reading, at: index)
-      return z.isFinite ? min(z / (2 * theta), 1) : 1
+      let lhs = run.lhs(theorem: instance.theorem, at: index, lower: true)
+      guard lhs.isFinite else {
+        failures.add("run seed \(runSeed) of \(instance.description): LHS at T = \(instance.horizons[index]) is "
+                     + "\(lhs) (\(run.failure ?? "non-finite value"))")
+        return .nan
+      }
+      return rhs > 0 ? min(lhs / rhs / 2, 1) : (lhs > 0 ? 1 : 0)
     }
-    return try checkExpectation(gen, plan: plan, seed: seed, threads: threads, maxSamples: plan.maxSamples,
-                                cancellation: cancellation)
-  }
-}
-
-/// The implied-constant reference of a curve (see `Theorem2Confirmation`).
-func theorem2Reference(_ m: Theorem2Measurement, _ reading: Assumption1Reading, curve: Theorem2Curve) -> Double {
-  switch curve {
-  case .horizon:
-    return m.ratios(reading).first ?? 0
-  case .scale:
-    var best = 0.0
-    for run in m.runs {
-      for i in m.instance.horizons.indices { best = max(best, m.runRatio(run, reading, at: i)) }
+    do {
+      let result = try checkExpectation(gen, plan: plan, seed: seed, threads: threads, maxSamples: plan.maxSamples,
+                                        cancellation: cancellation)
+      let found = failures.all
+      return (found.isEmpty ? result : nil, found)
+    } catch {
+      let found = failures.all
+      guard !found.isEmpty else { throw error }
+      return (nil, found)
     }
-    return best
   }
-}
-
-/// The growth decision on the horizon curve of one instance.
-func theorem2HorizonGrowth(_ m: Theorem2Measurement, _ reading: Assumption1Reading, rule: GrowthRule) -> GrowthResult {
-  let values = Dictionary(zip(m.instance.horizons.map(Double.init), m.ratios(reading)), uniquingKeysWith: max)
-  return checkGrowth(scales: Array(values.keys), rule: rule) { values[$0] ?? .nan }
-}
-
-/// The scale curve of one instance: its implied constant at each 10^e.
-func theorem2ScaleCurve(_ instance: Theorem2Instance, _ reading: Assumption1Reading, plan: Theorem2Plan,
-                        cache: Theorem2Cache, threads: Int) -> (GrowthResult, [Theorem2Measurement]) {
-  let measurements = plan.scaleExponents.map { cache.measure(instance.scaled(exponent: $0), threads: threads) }
-  let values = Dictionary(zip(plan.scaleExponents.map { pow(10, Double($0)) }, measurements.map { $0.supRatio(reading) }),
-                          uniquingKeysWith: max)
-  return (checkGrowth(scales: Array(values.keys), rule: plan.growth) { values[$0] ?? .nan }, measurements)
-}
-
-/// A planned confirmation for `curve` on `instance` (the last horizon; for
-/// the scale curve, at the largest scale).
-func theorem2Confirmation(_ instance: Theorem2Instance, _ reading: Assumption1Reading, curve: Theorem2Curve,
-                          plan: Theorem2Plan, cache: Theorem2Cache, seed: UInt64, threads: Int) throws
-  -> (Theorem2Confirmation, Theorem2Measurement)
-{
-  let base = curve == .scale ? instance.scaled(exponent: plan.scaleExponents.first ?? 0) : instance
-  let reference = theorem2Reference(cache.measure(base, threads: threads), reading, curve: curve)
-  let tested = curve == .scale ? instance.scaled(exponent: plan.scaleExponents.last ?? 0) : instance
-  let sequential = try SequentialPlan(range: 0...1, bound: 0.5, comparison: .atMost, alpha: plan.alpha,
-                                      beta: plan.beta, margin: plan.margin, firstLook: plan.firstLook,
-                                      maxSamples: plan.maxConfirmationRuns)
-  let confirmation = Theorem2Confirmation(
-    instance: tested, reading: reading, horizonIndex: tested.horizons.count - 1,
-    threshold: plan.growth.minimumRatio * max(reference, 1e-300), plan: sequential, seed: seed)
-  return (confirmation, cache.measure(tested, threads: threads))
 }

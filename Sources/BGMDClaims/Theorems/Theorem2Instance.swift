@@ -46,7 +46,20 @@ public enum Theorem2Corruption: String, Sendable, Codable {
   case adversary
 }
 
-/// The reading of Assumption 1 that defines σ² (DESIGN.md).
+/// A deliberately broken variant of the algorithm a negative control runs
+/// (`nil` in an instance: Algorithm 1 as the theorem states it).
+public enum Theorem2Variant: String, Sendable, Codable, CaseIterable {
+  /// γ = 3/L, past the theorem's 1/(2L) or 1/(4L).
+  case stepPastTheorem = "step-past-theorem"
+  /// The optimizer ignores its gradients: x_t = x_0 for every t.
+  case ignoresGradients = "ignores-gradients"
+  /// The honest rows are negated before aggregation: the iterate ascends.
+  case ascends
+  /// The geometric median is replaced by the coordinate-wise mean (not robust).
+  case meanNotGM = "mean-not-gm"
+}
+
+/// The reading of Assumption 1 that defines σ² (docs: Proofs/theorem-2.md).
 public enum Assumption1Reading: String, Sendable, CaseIterable, Codable {
   /// σ² = E‖g_i − ∇f_i‖², the oracle's exactly known noise variance.
   case variance
@@ -97,6 +110,9 @@ public struct Theorem2Instance: Sendable, Codable, Hashable, CustomStringConvert
   public var runSeed: Int
   /// The horizons T at which E‖x̂_T − x_p‖² is measured (increasing, T ≥ 1).
   public var horizons: [Int]
+  /// The broken variant a negative control runs; `nil` (absent in JSON) for
+  /// the algorithm as stated.
+  public var variant: Theorem2Variant? = nil
 
   /// The built-in attacks the adversary setting searches over.
   public static let attackNames = ["alie", "ipm", "sign-flip-own", "sign-flip-mean", "scaled-bit-flip",
@@ -125,6 +141,7 @@ public struct Theorem2Instance: Sendable, Codable, Hashable, CustomStringConvert
     "theorem \(theorem): \(problem) seed=\(problemSeed) d=\(dimension) rank=\(rank) κ=\(conditionNumber) k=\(blockSize) b=\(rows) "
       + "noise=\(noise)(\(noiseNumerator)/\(noiseDenominator)) start=±\(startScale) ψ=\(badPercent)% "
       + "attack=\(attackName) R=\(runs) runSeed=\(runSeed) T=\(horizons.map(String.init).joined(separator: ","))"
+      + (variant.map { " variant=\($0.rawValue)" } ?? "")
   }
 
   /// The exact quadratic of this instance (nil for `sine-squared`).
@@ -163,7 +180,8 @@ extension Theorem2Instance {
   /// - Parameters: `maxDimension` bounds d, `maxCondition` bounds κ; `runs`,
   ///   `horizons` and `runSeed` are fixed by the caller (the profile).
   public static func generator(setting: Theorem2Setting, maxDimension: Int, maxCondition: Int, runs: Int,
-                               horizons: [Int], runSeed: Int, rows: Int = 10, theorem: Int = 2) -> Gen<Theorem2Instance> {
+                               horizons: [Int], runSeed: Int, rows: Int = 10, theorem: Int = 2,
+                               variant: Theorem2Variant? = nil) -> Gen<Theorem2Instance> {
     Gen { s in
       let sine = try s.drawInt(in: 0...5) == 5
       let d = try s.drawInt(in: 2...maxDimension, shrinkTowards: 2)
@@ -186,7 +204,7 @@ extension Theorem2Instance {
         conditionNumber: kappa, blockSize: k, rows: rows, noise: noise, noiseNumerator: numerator,
         noiseDenominator: denominator, startScale: start, corruption: setting.corruption,
         badPercent: setting.badPercent, attack: attack, magnitudeExponent: exponent, runs: runs,
-        runSeed: runSeed, horizons: horizons)
+        runSeed: runSeed, horizons: horizons, variant: variant)
     }
   }
 }
