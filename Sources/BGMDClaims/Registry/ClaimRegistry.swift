@@ -41,7 +41,8 @@ public struct ClaimFamily: Sendable {
 public enum ClaimRegistry {
   /// Every family, in the paper's order.
   public static var families: [ClaimFamily] {
-    [Lemma1Claims.family, BreakdownClaims.family, Lemma5Claims.family, Theorem2Claims.theorem1Family,
+    [Lemma1Claims.family, BreakdownClaims.family, Lemma3Claims.family, Lemma4Claims.family, Lemma5Claims.family,
+     Lemma6Claims.family, Theorem2Claims.theorem1Family,
      Theorem2Claims.family]
   }
 
