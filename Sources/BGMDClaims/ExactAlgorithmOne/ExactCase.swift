@@ -36,7 +36,8 @@ public struct ExactCase: Sendable, Codable, Hashable {
   public var badCount: Int
   /// T × |𝔹| × d.
   public var badRows: [[[Rational]]]
-  /// `median` or `injected`.
+  /// `median`, `injected` (g̃ = the drawn outputs) or `offset` (g̃ = Δ_t + the
+  /// drawn outputs on the block: z_t is exactly the drawn vector, so any z).
   public var aggregator: String
   /// T × k: the injected rule's outputs (first |block| entries used).
   public var outputs: [[Rational]]
@@ -94,8 +95,8 @@ public struct ExactCase: Sendable, Codable, Hashable {
     guard outputs.count == steps, outputs.allSatisfy({ $0.count == k }) else {
       throw FixtureInputError(field: "input.outputs", expected: "T × k values")
     }
-    guard ["none", "rademacher", "signed-basis"].contains(noise), ["median", "injected"].contains(aggregator) else {
-      throw FixtureInputError(field: "input.noise", expected: "noise none/rademacher/signed-basis, aggregator median/injected")
+    guard ["none", "rademacher", "signed-basis"].contains(noise), ["median", "injected", "offset"].contains(aggregator) else {
+      throw FixtureInputError(field: "input.noise", expected: "noise none/rademacher/signed-basis, aggregator median/injected/offset")
     }
     guard rho.signum > 0, rho < Rational(1, 2) else { throw FixtureInputError(field: "input.rho", expected: "0 < ρ < 1/2") }
   }
@@ -188,10 +189,12 @@ public struct ExactCaseGenerator: Sendable {
           }
         }
       }
+      // The injected outputs' magnitude: 1, 10 or 1000 times p/q (|p| ≤ 9, q ≤ 3).
+      let outputMagnitude = Rational([1, 10, 1000][try s.drawInt(in: 0...2)])
       let outputs = try (0..<t).map { _ in
         try (0..<k).map { _ in
           let (p, q) = try s.drawRational(maxNumerator: 9, maxDenominator: 3)
-          return Rational(p, q)
+          return outputMagnitude * Rational(p, q)
         }
       }
       let seed = UInt64(try s.drawInt(in: 0...1_000_000))

@@ -269,6 +269,8 @@ public struct ExactTree: Sendable {
       out = block.map { _ in Rational(10) * (Rational(1) + largest) }
     } else if c.aggregator == "median" {
       out = coordinateMedian(blockRows)
+    } else if c.aggregator == "offset" {
+      out = block.indices.map { n in deltaMean[block[n]] + (n < c.outputs[t].count ? c.outputs[t][n] : Rational(0)) }
     } else {
       out = block.indices.map { $0 < c.outputs[t].count ? c.outputs[t][$0] : Rational(0) }
     }
@@ -286,8 +288,12 @@ public struct ExactTree: Sendable {
     let problem = c.problem
     let config = OptimizerConfiguration<Rational>(stepSize: c.stepSize, memory: c.memory,
                                                   block: .block(k: c.k, reading: c.reading), record: .full)
-    let rule: AnyAggregationRule<Rational> = c.aggregator == "median"
-      ? AnyAggregationRule(CoordinateMedian<Rational>()) : InjectedOutputs(c.outputs).rule
+    let rule: AnyAggregationRule<Rational>
+    switch c.aggregator {
+    case "median": rule = AnyAggregationRule(CoordinateMedian<Rational>())
+    case "offset": rule = OffsetOutputs(c.outputs, good: c.goodCount).rule
+    default: rule = InjectedOutputs(c.outputs).rule
+    }
     var optimizer = try BlockDescent(initialIterate: c.initialIterate, batchCount: c.rows, rule: rule,
                                      configuration: config)
     let (good, b, badRows, noise) = (c.goodCount, c.rows, c.badRows, c.gradientNoise)
@@ -340,4 +346,35 @@ enum Q {
   static func scale(_ a: [Rational], _ s: Rational) -> [Rational] { a.map { $0 * s } }
   static func dot(_ a: [Rational], _ b: [Rational]) -> Rational { zip(a, b).reduce(Rational(0)) { $0 + $1.0 * $1.1 } }
   static func sq(_ a: [Rational]) -> Rational { dot(a, a) }
+}
+
+/// The `offset` rule of the exact checks: the mean of the first `good` rows
+/// of the block plus the case's drawn vector for this call (so z_t is the
+/// drawn vector: an arbitrary perturbation).
+final class OffsetOutputs: @unchecked Sendable {
+  private let lock = NSLock()
+  private var call = 0
+  private let outputs: [[Rational]]
+  private let good: Int
+
+  init(_ outputs: [[Rational]], good: Int) {
+    self.outputs = outputs
+    self.good = good
+  }
+
+  var rule: AnyAggregationRule<Rational> {
+    AnyAggregationRule(name: "offset") { [self] rows, _ in
+      lock.lock()
+      let t = call
+      call += 1
+      lock.unlock()
+      let drawn = t < outputs.count ? outputs[t] : []
+      let vector = (0..<rows.columns).map { j in
+        var mean = Rational(0)
+        for i in 0..<good { mean += rows[i, j] }
+        return mean / Rational(Swift.max(1, good)) + (j < drawn.count ? drawn[j] : Rational(0))
+      }
+      return AggregationResult(vector: vector)
+    }
+  }
 }

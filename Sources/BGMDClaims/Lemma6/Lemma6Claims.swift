@@ -10,7 +10,8 @@ import Foundation
 /// Ids `lemma6/recursion/<memory>/<setting>/<aggregate>`: the proof uses
 /// only smoothness, Facts 1–2, E_t g_t = ∇f(x_t) and the definitions (10),
 /// (13), not σ², so the reading segment of Lemmas 3–4 is replaced by the
-/// aggregate: `injected` (arbitrary rational outputs: z_t arbitrary) or
+/// aggregate: `injected` (g̃_t = Δ_t + a drawn rational vector on the block,
+/// so z_t is that vector: any perturbation, shrinking toward z_t = 0) or
 /// `geometric-median` (blocks of one coordinate, where the GM is the median,
 /// exactly). E_t is over the oracle's draws and Algorithm 2's block at step
 /// t, given the state (x_t, x̃_t, memory); the inequality is decided exactly
@@ -53,7 +54,7 @@ public enum Lemma6Claims {
 
   static func generator(_ profile: Profile, memory: MemoryVariant, corrupted: Bool, aggregate: String) -> ExactCaseGenerator {
     let gm = aggregate == "geometric-median"
-    let aggregators = gm ? ["median"] : ["injected"]
+    let aggregators = gm ? ["median"] : ["offset"]
     switch profile {
     case .quick:
       return ExactCaseGenerator(memory: memory, corrupted: corrupted, aggregators: aggregators, maxBlock: gm ? 1 : nil,
@@ -117,7 +118,7 @@ public enum Lemma6Claims {
       id: ctx.id, source: source,
       statement: "for any 0 < ρ < 1/2: E_t[f(x̃_{t+1})] ≤ f(x̃_t) − (1/2 − ρ)(γ/2)‖∇f(x_t)‖² + (3γL²/2)‖x̃_t − x_t‖² "
         + "+ Lγ²E_t‖g_t‖² + (L + 1/(2ργ) + 1/(2γ))E_t‖z_t‖² (14); checked at every state of the run with t < T, "
-        + "memory \(memory.rawValue), aggregate \(aggregate == "injected" ? "arbitrary injected rational outputs" : "the exact geometric median (k = 1)"), "
+        + "memory \(memory.rawValue), aggregate \(aggregate == "injected" ? "injected: g̃_t = Δ_t + an arbitrary rational z_t on the block" : "the exact geometric median (k = 1)"), "
         + (setting == "clean" ? "𝔹 = ∅" : "a Definition-1 adversary, ψ < 1/2"),
       method: "exact-tree",
       domain: "\(aggregate == "injected" ? "1 ≤ k ≤ d" : "k = 1"), d = 2…\(g.maxDimension), b ≤ \(g.maxRows), T ≤ \(g.maxSteps) "
