@@ -126,6 +126,14 @@ public enum Lemma3Claims {
       measure(c, tree, tally)
       return bound(c, tree: tree, reading: reading, xi: xi)
     }
+    // The sampled phase on a larger instance, when the exact phase found no
+    // counterexample (controls run the exact phase only: their variants are
+    // of the exact tree).
+    var phases = [phase]
+    if phase.verdict == .holds, variant == .paper && xi == .delivered {
+      phases.append(try runSampledPhase(ctx, bound: .lemma3, memory: memory, corrupted: isCorrupted(setting),
+                                        reading: reading, tally: tally))
+    }
     let quantity = memory == .perRow ? "max over i ∈ 𝔾 of E‖M_{t−1}[i,:]‖² (the \"∀ i\" reading, per-row memory)"
       : "E‖m̂_t‖² (m̂_t = (1/b)Σ_i M_{t−1}[i,:], Algorithm 1 as printed)"
     let sigma = reading == .variance ? "σ² = max E‖g_i − ∇f_i‖² (variance reading)"
@@ -134,12 +142,14 @@ public enum Lemma3Claims {
       id: ctx.id, source: source,
       statement: "E‖m̂_t‖² ≤ 4(1 − ξ²)γ²σ²ξ⁻², ∀ i ∈ [n] (11); checked: \(quantity) ≤ 4(1 − ξ²)γ²σ²/ξ² for t = 1…T, "
         + "\(sigma), ξ = the largest value Lemma 1 allows on the instance, \(setting == "clean" ? "𝔹 = ∅" : "a Definition-1 adversary, ψ < 1/2")",
-      method: "exact-tree",
+      method: phases.count > 1 ? "exact-tree+sampled" : "exact-tree",
       domain: "\(g.maxDimension >= 2 ? "d = 2…\(g.maxDimension)" : ""), 1 ≤ k ≤ d, b ≤ \(g.maxRows), T ≤ \(g.maxSteps) "
         + "(at most \(g.maxLeaves) leaves), PL quadratics with rational A (eigenvalues p/q, one Householder reflection), "
         + "noise none / Rademacher / signed basis (scale p/q), selection successive / top-k / uniform, "
-        + "aggregator injected rational outputs or coordinate median, γ = p/q; E over every oracle draw and block, exactly in ℚ",
-      phases: [phase], hypotheses: tally.hypotheses)
+        + "aggregator injected rational outputs or coordinate median, γ = p/q; E over every oracle draw and block, exactly in ℚ; "
+        + "sampled (when the exact phase finds nothing): d = 8, k = 2, b = 6 or 7 (2 bad sending 100·e_0), T = 8, "
+        + "Double with the geometric median, planned sequential test on independent runs",
+      phases: phases, hypotheses: tally.hypotheses)
   }
 
   /// Replays a Lemma 3 fixture: true when the bound still fails (expect
@@ -149,6 +159,7 @@ public enum Lemma3Claims {
     guard segments.count == 5, let reading = Assumption1Reading(rawValue: segments[4]) else {
       throw FixtureInputError(field: "claim", expected: "lemma3/memory-bound/<memory>/<setting>/<reading>")
     }
+    if fixture.input["instance"] != nil { return try replaySampled(fixture, reading: reading) }
     let c = try FixtureReplay.decode(ExactCase.self, from: fixture.input)
     let tree = try ExactTree(c)
     let fails = bound(c, tree: tree, reading: reading, xi: .delivered).failure != nil
