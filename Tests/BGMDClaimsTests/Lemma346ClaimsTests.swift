@@ -75,7 +75,7 @@ import Testing
 
   @Test func theLibraryAgreesWithTheTreeOnGeneratedCases() throws {
     for memory in [MemoryVariant.averaged, .perRow] {
-      let gen = ExactCaseGenerator(memory: memory, corrupted: true, aggregators: ["median", "injected", "offset"],
+      let gen = ExactCaseGenerator(memory: memory, corrupted: true, aggregators: ["median", "injected", "offset", "weiszfeld"],
                                    maxBlock: nil, maxDimension: 3, maxRows: 4, maxSteps: 3, maxLeaves: 100).gen
       for seed in UInt64(0)..<8 {
         guard let c = try? gen.example(seed: seed) else { continue }

@@ -37,7 +37,9 @@ public struct ExactCase: Sendable, Codable, Hashable {
   /// T × |𝔹| × d.
   public var badRows: [[[Rational]]]
   /// `median`, `injected` (g̃ = the drawn outputs) or `offset` (g̃ = Δ_t + the
-  /// drawn outputs on the block: z_t is exactly the drawn vector, so any z).
+  /// drawn outputs on the block: z_t is exactly the drawn vector, so any z)
+  /// or `weiszfeld` (the library's geometric median in `Double`, its output
+  /// converted exactly to ℚ).
   public var aggregator: String
   /// T × k: the injected rule's outputs (first |block| entries used).
   public var outputs: [[Rational]]
@@ -95,7 +97,7 @@ public struct ExactCase: Sendable, Codable, Hashable {
     guard outputs.count == steps, outputs.allSatisfy({ $0.count == k }) else {
       throw FixtureInputError(field: "input.outputs", expected: "T × k values")
     }
-    guard ["none", "rademacher", "signed-basis"].contains(noise), ["median", "injected", "offset"].contains(aggregator) else {
+    guard ["none", "rademacher", "signed-basis"].contains(noise), ["median", "injected", "offset", "weiszfeld"].contains(aggregator) else {
       throw FixtureInputError(field: "input.noise", expected: "noise none/rademacher/signed-basis, aggregator median/injected/offset")
     }
     guard rho.signum > 0, rho < Rational(1, 2) else { throw FixtureInputError(field: "input.rho", expected: "0 < ρ < 1/2") }

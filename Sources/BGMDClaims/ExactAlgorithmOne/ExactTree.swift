@@ -269,6 +269,8 @@ public struct ExactTree: Sendable {
       out = block.map { _ in Rational(10) * (Rational(1) + largest) }
     } else if c.aggregator == "median" {
       out = coordinateMedian(blockRows)
+    } else if c.aggregator == "weiszfeld" {
+      out = try ExactTree.weiszfeld(blockRows)
     } else if c.aggregator == "offset" {
       out = block.indices.map { n in deltaMean[block[n]] + (n < c.outputs[t].count ? c.outputs[t][n] : Rational(0)) }
     } else {
@@ -277,6 +279,25 @@ public struct ExactTree: Sendable {
     var aggregate = [Rational](repeating: Rational(0), count: d)
     for (n, j) in block.enumerated() { aggregate[j] = out[n] }
     return (aggregate, residual, deltaMean)
+  }
+
+  /// The library's geometric median (`GeometricMedian<Double>`, Weiszfeld
+  /// with its certificate) of the rows converted to `Double`, its output
+  /// converted back exactly: a rational point, so everything downstream
+  /// stays exact (Lemma 6 holds for any aggregate, so the real GM's output
+  /// can be judged exactly).
+  /// - Throws: `FixtureInputError` when the output is not finite; the rule's errors.
+  static func weiszfeld(_ rows: Matrix<Rational>) throws -> [Rational] {
+    let doubles = try Matrix(rows: rows.rows, columns: rows.columns, storage: rows.storage.map { Double($0) })
+    var rng = Xoshiro256(seed: 0)
+    let result = try GeometricMedian<Double>(options: GeometricMedianOptions(epsilon: 1e-10, maxIterations: 2000))
+      .aggregate(doubles, using: &rng)
+    return try result.vector.map { v in
+      guard let r = Rational(exactly: v) else {
+        throw FixtureInputError(field: "aggregate", expected: "a finite geometric median (our implementation returned \(v))")
+      }
+      return r
+    }
   }
 
   /// Runs `BlockDescent` in ℚ (the library's Algorithm 1) along one random
@@ -292,6 +313,9 @@ public struct ExactTree: Sendable {
     switch c.aggregator {
     case "median": rule = AnyAggregationRule(CoordinateMedian<Rational>())
     case "offset": rule = OffsetOutputs(c.outputs, good: c.goodCount).rule
+    case "weiszfeld": rule = AnyAggregationRule(name: "weiszfeld") { rows, _ in
+        AggregationResult(vector: try ExactTree.weiszfeld(rows))
+      }
     default: rule = InjectedOutputs(c.outputs).rule
     }
     var optimizer = try BlockDescent(initialIterate: c.initialIterate, batchCount: c.rows, rule: rule,

@@ -12,8 +12,9 @@ import Foundation
 /// (13), not σ², so the reading segment of Lemmas 3–4 is replaced by the
 /// aggregate: `injected` (g̃_t = Δ_t + a drawn rational vector on the block,
 /// so z_t is that vector: any perturbation, shrinking toward z_t = 0) or
-/// `geometric-median` (blocks of one coordinate, where the GM is the median,
-/// exactly). E_t is over the oracle's draws and Algorithm 2's block at step
+/// `geometric-median` (the library's geometric median, `GeometricMedian<Double>`,
+/// on the block, whose output is converted exactly to ℚ: (14) holds for any
+/// aggregate, so the real GM's output is judged exactly). E_t is over the oracle's draws and Algorithm 2's block at step
 /// t, given the state (x_t, x̃_t, memory); the inequality is decided exactly
 /// at every state of the tree with t < T.
 public enum Lemma6Claims {
@@ -54,16 +55,16 @@ public enum Lemma6Claims {
 
   static func generator(_ profile: Profile, memory: MemoryVariant, corrupted: Bool, aggregate: String) -> ExactCaseGenerator {
     let gm = aggregate == "geometric-median"
-    let aggregators = gm ? ["median"] : ["offset"]
+    let aggregators = gm ? ["weiszfeld"] : ["offset"]
     switch profile {
     case .quick:
-      return ExactCaseGenerator(memory: memory, corrupted: corrupted, aggregators: aggregators, maxBlock: gm ? 1 : nil,
+      return ExactCaseGenerator(memory: memory, corrupted: corrupted, aggregators: aggregators, maxBlock: nil,
                                 maxDimension: 3, maxRows: 3, maxSteps: 3, maxLeaves: 150)
     case .standard:
-      return ExactCaseGenerator(memory: memory, corrupted: corrupted, aggregators: aggregators, maxBlock: gm ? 1 : nil,
+      return ExactCaseGenerator(memory: memory, corrupted: corrupted, aggregators: aggregators, maxBlock: nil,
                                 maxDimension: 3, maxRows: 4, maxSteps: 4, maxLeaves: 3_000)
     case .deep:
-      return ExactCaseGenerator(memory: memory, corrupted: corrupted, aggregators: aggregators, maxBlock: gm ? 1 : nil,
+      return ExactCaseGenerator(memory: memory, corrupted: corrupted, aggregators: aggregators, maxBlock: nil,
                                 maxDimension: 4, maxRows: 5, maxSteps: 6, maxLeaves: 30_000)
     }
   }
@@ -118,10 +119,10 @@ public enum Lemma6Claims {
       id: ctx.id, source: source,
       statement: "for any 0 < ρ < 1/2: E_t[f(x̃_{t+1})] ≤ f(x̃_t) − (1/2 − ρ)(γ/2)‖∇f(x_t)‖² + (3γL²/2)‖x̃_t − x_t‖² "
         + "+ Lγ²E_t‖g_t‖² + (L + 1/(2ργ) + 1/(2γ))E_t‖z_t‖² (14); checked at every state of the run with t < T, "
-        + "memory \(memory.rawValue), aggregate \(aggregate == "injected" ? "injected: g̃_t = Δ_t + an arbitrary rational z_t on the block" : "the exact geometric median (k = 1)"), "
+        + "memory \(memory.rawValue), aggregate \(aggregate == "injected" ? "injected: g̃_t = Δ_t + an arbitrary rational z_t on the block" : "the library's geometric median (in Double, its output converted exactly to ℚ)"), "
         + (setting == "clean" ? "𝔹 = ∅" : "a Definition-1 adversary, ψ < 1/2"),
       method: "exact-tree",
-      domain: "\(aggregate == "injected" ? "1 ≤ k ≤ d" : "k = 1"), d = 2…\(g.maxDimension), b ≤ \(g.maxRows), T ≤ \(g.maxSteps) "
+      domain: "1 ≤ k ≤ d, d = 2…\(g.maxDimension), b ≤ \(g.maxRows), T ≤ \(g.maxSteps) "
         + "(at most \(g.maxLeaves) leaves), PL quadratics with rational A (L = the largest eigenvalue), "
         + "ρ ∈ {1/100, 1/10, 1/4, 2/5, 49/100}, γ = p/q, noise none / Rademacher / signed basis; E_t exactly in ℚ",
       phases: [phase], hypotheses: tally.hypotheses)
