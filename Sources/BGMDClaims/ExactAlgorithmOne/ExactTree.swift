@@ -71,6 +71,11 @@ public struct ExactTree: Sendable {
   /// E‖g_i − ∇f_i‖² (variance reading), computed from the outcomes.
   public var secondMoment = Rational(0)
   public var variance = Rational(0)
+  /// The same two maxima from the closed forms of the problem
+  /// (`PLQuadratic.secondMoment(at:)`, `GradientNoise.variance`), an
+  /// independent measurement of Assumption 1 on the instance.
+  public var secondMomentFormula = Rational(0)
+  public var varianceFormula = Rational(0)
   /// The mean of the outcomes' noise (must be 0: unbiased oracle).
   public var largestNoiseMean = Rational(0)
   /// max over nodes, outcomes and blocks of g(g̃) − g(GM), g(y) = Σ_i ‖y − Δ_t^i‖
@@ -136,6 +141,9 @@ public struct ExactTree: Sendable {
         if secondMoment < gSecond { secondMoment = gSecond }
         let gVariance = Q.sq(Q.sub(signed, gradient)) + Rational(2) * Q.dot(Q.sub(signed, gradient), noiseMean) + noiseSecond
         if variance < gVariance { variance = gVariance }
+        let formula = problem.secondMoment(at: node.x)
+        if secondMomentFormula < formula { secondMomentFormula = formula }
+        if varianceFormula < problem.noiseVariance { varianceFormula = problem.noiseVariance }
         var l6 = Lemma6Node(step: t, virtualLoss: problem.loss(node.virtual), gradientNormSquared: Q.sq(gradient),
                             gapSquared: Q.sq(Q.sub(node.virtual, node.x)), nextVirtualLoss: Rational(0),
                             honestMeanSquared: Rational(0), perturbationSquared: Rational(0), bias: Rational(0))

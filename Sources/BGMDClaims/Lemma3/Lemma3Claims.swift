@@ -106,7 +106,14 @@ public enum Lemma3Claims {
   }
 
   /// Measures the hypotheses of the claim on one case's tree.
-  static func measure(_ c: ExactCase, _ tree: ExactTree, _ tally: HypothesisTally) {
+  static func measure(_ c: ExactCase, _ tree: ExactTree, _ tally: HypothesisTally, reading: Assumption1Reading) {
+    let (sigma2, formula) = reading == .variance ? (tree.variance, tree.varianceFormula)
+      : (tree.secondMoment, tree.secondMomentFormula)
+    tally.record("Assumption 1 (\(reading.rawValue)): σ² ≥ the closed-form \(reading == .variance ? "E‖g_i − ∇f_i‖²" : "E‖g_i‖²") at every state",
+                 held: !(sigma2 < formula), detail: "σ² = \(sigma2) < \(formula) on \(c.shape)")
+    tally.record("f_i L-smooth (Assumption 2) on the visited pairs",
+                 held: !((c.eigenvalues.max() ?? Rational(0)) * (c.eigenvalues.max() ?? Rational(0)) < tree.smoothnessSquared),
+                 detail: "‖∇f(u) − ∇f(v)‖²/‖u − v‖² = \(tree.smoothnessSquared) on \(c.shape)")
     let kd = Rational(c.k, c.dimension)
     tally.record("ξ ≥ k/d (Lemma 1) on every augmented matrix", held: tree.xi.map { !($0 < kd) } ?? true,
                  detail: "ξ = \(tree.xi?.description ?? "—") < k/d = \(kd) on \(c.shape)")
@@ -123,7 +130,7 @@ public enum Lemma3Claims {
     let tally = HypothesisTally([])
     let phase = try runExactPhase(ctx, gen: g.gen, tally: tally, crossCheck: variant == .paper) { c in
       let tree = try ExactTree(c, variant: variant)
-      measure(c, tree, tally)
+      measure(c, tree, tally, reading: reading)
       return bound(c, tree: tree, reading: reading, xi: xi)
     }
     // The sampled phase on a larger instance, when the exact phase found no

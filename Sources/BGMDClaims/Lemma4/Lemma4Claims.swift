@@ -109,7 +109,7 @@ public enum Lemma4Claims {
     let tally = HypothesisTally([])
     let phase = try runExactPhase(ctx, gen: g.gen, tally: tally, crossCheck: variant == .paper) { c in
       let tree = try ExactTree(c, variant: variant)
-      Lemma3Claims.measure(c, tree, tally)
+      Lemma3Claims.measure(c, tree, tally, reading: reading)
       tally.record("ε-accurate GM oracle: ε measured exactly (k = 1)", held: tree.epsilon != nil,
                    detail: "a block of more than one coordinate on \(c.shape)")
       return try bound(c, tree: tree, reading: reading, xi: xi, claimedEpsilon: claimedEpsilon)
