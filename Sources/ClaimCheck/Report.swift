@@ -1,6 +1,6 @@
 import Foundation
 
-/// The verdict of one claim (see DESIGN.md "Verdicts and evidence").
+/// The verdict of one claim (see docs/verdicts.md).
 public enum Verdict: String, Sendable, Codable, CaseIterable {
   /// Checked exactly on every case of a stated finite domain.
   case proved

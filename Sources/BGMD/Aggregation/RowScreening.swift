@@ -1,5 +1,5 @@
 /// The rows of a matrix that hold a NaN or ±∞ entry: what a faulty worker
-/// sends (DESIGN.md, "Bad input").
+/// sends (docs/bad-input.md).
 /// - Complexity: O(b·d).
 @_specialize(where T == Float)
 @_specialize(where T == Double)

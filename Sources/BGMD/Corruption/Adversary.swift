@@ -69,7 +69,7 @@ public struct AdversaryView<Element: Scalar>: Sendable {
 /// `view.badSlots` by arbitrary vectors of its choosing.
 ///
 /// Attacks carry a magnitude M (default 1) that scales the attack, for the
-/// breakdown search over M = 10^0 … 10^12 (DESIGN.md, "Breakdown").
+/// breakdown search over M = 10^0 … 10^12 (docs/corruption.md).
 public protocol Adversary<Element>: Sendable {
   associatedtype Element: Scalar
   /// The attack's id in reports (`alie`, `ipm`, `sign-flip`, …).

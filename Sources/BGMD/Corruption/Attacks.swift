@@ -105,7 +105,7 @@ public struct ConstantVector<Element: Scalar>: Adversary {
   }
 }
 
-/// Non-finite rows, what a faulty worker sends (DESIGN.md, "Bad input"):
+/// Non-finite rows, what a faulty worker sends (docs/bad-input.md):
 /// every entry NaN, +∞ or −∞. Floating-point types only.
 public struct NonFiniteRows<Element: Scalar & BinaryFloatingPoint>: Adversary {
   public enum Value: String, Sendable, CaseIterable { case nan, plusInfinity = "+inf", minusInfinity = "-inf" }

@@ -1,7 +1,7 @@
 import RealModule
 import Randomness
 
-/// Which of the b rows are corrupt at iteration t (DESIGN.md, "Breakdown"):
+/// Which of the b rows are corrupt at iteration t (docs/corruption.md):
 /// m = ⌊ψb⌋ slots, either the same every iteration (`fixed`) or a fresh
 /// uniformly random m-subset each iteration (`dynamic`, the paper's §7.2).
 public struct CorruptionSchedule: Sendable, Equatable {

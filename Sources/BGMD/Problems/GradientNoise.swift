@@ -4,7 +4,7 @@ import Randomness
 /// Zero-mean noise added to the exact gradient by a stochastic oracle, with
 /// an exactly known second moment σ² = E‖n‖².
 ///
-/// Assumption 1 of the paper has two readings (DESIGN.md):
+/// Assumption 1 of the paper has two readings (docs/assumption-1.md):
 /// - `variance`: E‖g_i − ∇f_i‖² ≤ σ². Our oracles add noise n to ∇f, so
 ///   g_i − ∇f_i = n and the bound holds with equality for σ² = `variance`.
 /// - `second-moment`: E‖g_i‖² ≤ σ². Since E n = 0,

@@ -4,7 +4,7 @@ import Randomness
 
 /// A quadratic satisfying the PL condition with exactly known constants:
 /// f(x) = ½ (x − x*)ᵀ A (x − x*) + f*, A = Qᵀ D Q (Theorem 2's problems,
-/// DESIGN.md "Claims registry").
+/// Proofs/theorem-2.md).
 ///
 /// Q = H_m ⋯ H_1 is a product of Householder reflections
 /// H = I − 2 v vᵀ / (vᵀv); each H is symmetric and HᵀH = I holds exactly in

@@ -1,5 +1,5 @@
 /// The readings of Algorithm 2's "sample k dimensions with probabilities
-/// proportional to s_j = ‖G[:,j]‖²" (DESIGN.md, "Algorithm 2: the readings").
+/// proportional to s_j = ‖G[:,j]‖²" (docs/selection.md).
 public enum SelectionReading: String, CaseIterable, Codable, Sendable {
   /// k distinct coordinates drawn one at a time, each with probability
   /// s_j / (sum of s over coordinates not yet drawn). The default: what
@@ -17,7 +17,7 @@ public enum SelectionReading: String, CaseIterable, Codable, Sendable {
   case uniform
 }
 
-/// The memory variants of Algorithm 1 (DESIGN.md).
+/// The memory variants of Algorithm 1 (docs/memory.md).
 public enum MemoryVariant: String, CaseIterable, Codable, Sendable {
   /// Algorithm 1 as printed: m̂ = (1/b) Σᵢ M[i,:], added to every row.
   case averaged

@@ -3,7 +3,7 @@ import ClaimCheck
 import ExactArithmetic
 import Randomness
 
-/// The corruption of one Theorem 2 setting (DESIGN.md, "Theorem 2").
+/// The corruption of one Theorem 2 setting (Proofs/theorem-2.md).
 public enum Theorem2Setting: String, Sendable, CaseIterable, Codable {
   /// No corruption (𝔹 = ∅, α = 0).
   case clean
