@@ -57,10 +57,10 @@ public struct FixtureStoreError: Error, Sendable, Equatable, CustomStringConvert
   }
 }
 
-/// One counterexample or permanent example (schema `bgmd-fixture/1`).
+/// One counterexample or permanent example. Its file carries the
+/// application's schema tag (`EngineNames.fixtureSchema`, e.g.
+/// `bgmd-fixture/1`), which the store writes and checks.
 public struct Fixture: Sendable, Hashable {
-  /// The schema tag every fixture file carries.
-  public static let schema = "bgmd-fixture/1"
   /// The claim id.
   public var claim: String
   /// Whether replay must refute or satisfy the claim.
@@ -91,10 +91,10 @@ public struct Fixture: Sendable, Hashable {
     return ClaimCheckJSON.fnv1a64(data)
   }
 
-  /// The fixture as a JSON object.
-  public var json: JSONValue {
+  /// The fixture as a JSON object tagged `schema`.
+  public func json(schema: String) -> JSONValue {
     var o: [String: JSONValue] = [
-      "schema": .string(Fixture.schema), "claim": .string(claim), "expect": .string(expect.rawValue),
+      "schema": .string(schema), "claim": .string(claim), "expect": .string(expect.rawValue),
       "input": input, "observed": observed,
     ]
     if let choices {
@@ -135,22 +135,22 @@ public struct Fixture: Sendable, Hashable {
 
   /// Parses a fixture file's bytes, naming `file` and the first bad field
   /// on error (`<root>` when the bytes are not JSON).
-  public init(data: Data, file: String) throws {
+  public init(data: Data, file: String, schema: String = EngineNames.default.fixtureSchema) throws {
     let json: JSONValue
     do { json = try ClaimCheckJSON.decoder().decode(JSONValue.self, from: data) } catch {
       throw FixtureError(file: file, field: "<root>", expected: "valid JSON", found: "unparseable text")
     }
-    try self.init(json: json, file: file)
+    try self.init(json: json, file: file, schema: schema)
   }
 
   /// Parses a fixture object, naming `file` and the first bad field on error.
-  public init(json: JSONValue, file: String) throws {
+  public init(json: JSONValue, file: String, schema expectedSchema: String = EngineNames.default.fixtureSchema) throws {
     func fail(_ field: String, _ expected: String, _ found: JSONValue?) -> FixtureError {
       FixtureError(file: file, field: field, expected: expected, found: found?.typeName ?? "nothing")
     }
     guard case .object(let o) = json else { throw fail("<root>", "a JSON object", json) }
-    guard case .string(let schema) = o["schema"], schema == Fixture.schema else {
-      throw fail("schema", "\"\(Fixture.schema)\"", o["schema"])
+    guard case .string(let schema) = o["schema"], schema == expectedSchema else {
+      throw fail("schema", "\"\(expectedSchema)\"", o["schema"])
     }
     guard case .string(let claim) = o["claim"], !claim.isEmpty else { throw fail("claim", "a non-empty string", o["claim"]) }
     guard case .string(let e) = o["expect"], let expect = FixtureExpectation(rawValue: e) else {
@@ -196,9 +196,14 @@ public struct StoredFixture: Sendable {
 public struct FixtureStore: Sendable {
   /// The directory that holds one folder per claim (e.g. `fixtures/counterexamples`).
   public var root: URL
+  /// The schema tag the store writes and expects (`EngineNames.fixtureSchema`).
+  public var schema: String
 
-  /// A store rooted at `root` (created on first write).
-  public init(root: URL) { self.root = root }
+  /// A store rooted at `root` (created on first write) for the application `names`.
+  public init(root: URL, names: EngineNames = .default) {
+    self.root = root
+    self.schema = names.fixtureSchema
+  }
 
   /// Creates the root if needed and writes and removes a probe file in it,
   /// so a store that cannot take a counterexample is reported before a
@@ -249,12 +254,12 @@ public struct FixtureStore: Sendable {
     // fixture lacks (the choice sequence, the summary): a counterexample
     // found again without its choices must not lose them.
     var merged = fixture
-    if let data = try? Data(contentsOf: target), let old = try? Fixture(data: data, file: target.path),
+    if let data = try? Data(contentsOf: target), let old = try? Fixture(data: data, file: target.path, schema: schema),
        old.claim == fixture.claim, old.input == fixture.input {
       if merged.choices == nil { merged.choices = old.choices }
       if merged.summary == nil { merged.summary = old.summary }
     }
-    var data = try ClaimCheckJSON.encoder().encode(merged.json)
+    var data = try ClaimCheckJSON.encoder().encode(merged.json(schema: schema))
     data.append(0x0A)
     do {
       try data.write(to: temp)
@@ -288,7 +293,7 @@ public struct FixtureStore: Sendable {
     return try names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { name in
       let url = dir.appendingPathComponent(name)
       let data = try Data(contentsOf: url)
-      let fixture = try Fixture(data: data, file: url.path)
+      let fixture = try Fixture(data: data, file: url.path, schema: schema)
       guard fixture.claim == claim else {
         throw FixtureError(file: url.path, field: "claim", expected: "\"\(claim)\" (its folder)", found: "\"\(fixture.claim)\"")
       }

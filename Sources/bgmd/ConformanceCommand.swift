@@ -91,7 +91,7 @@ struct Conformance: ParsableCommand {
       + "\(chosenProfile.rawValue), shard \(parsedShard), \(claims.filter { parsedShard.contains(claim: $0.id) }.count) claims, "
       + "\(threads) threads, time limit \(timeout) s per call")
     let campaign = Campaign(seed: runSeedValue, profile: chosenProfile, shard: parsedShard, threads: threads,
-                            cancellation: cancellation, fixtures: FixtureStore(root: fixtureRoot),
+                            cancellation: cancellation, fixtures: FixtureStore(root: fixtureRoot, names: ClaimRegistry.names),
                             progress: ProgressReporter.stderr, names: ClaimRegistry.names)
     let result = campaign.run(claims)
     let preamble = [

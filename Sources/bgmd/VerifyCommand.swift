@@ -66,7 +66,7 @@ struct Verify: ParsableCommand {
     let fixtureRoot = URL(fileURLWithPath: fixtures, relativeTo: cwd).standardizedFileURL
     // A counterexample found must be stored: a store that cannot be
     // written is an error now, not an inconclusive claim later.
-    let store = FixtureStore(root: fixtureRoot)
+    let store = FixtureStore(root: fixtureRoot, names: ClaimRegistry.names)
     do { try store.checkWritable() } catch { throw CommandError("--fixtures: \(error)") }
     let cancellation = CancellationFlag()
     SignalCancellation.install(cancellation)

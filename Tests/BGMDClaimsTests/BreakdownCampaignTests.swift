@@ -11,7 +11,7 @@ import Testing
     let root = FileManager.default.temporaryDirectory
       .appendingPathComponent("breakdown-fixtures-\(ProcessInfo.processInfo.processIdentifier)")
     defer { try? FileManager.default.removeItem(at: root) }
-    let store = FixtureStore(root: root)
+    let store = FixtureStore(root: root, names: ClaimRegistry.names)
     let claims = BreakdownClaims.family.claims
     let report = Campaign(seed: 1, profile: .quick, threads: 2, fixtures: store).run(claims)
     #expect(report.claims.count == claims.count)
@@ -52,7 +52,7 @@ import Testing
   @Test func committedFixturesReplay() throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("fixtures/counterexamples")
-    let store = FixtureStore(root: root)
+    let store = FixtureStore(root: root, names: ClaimRegistry.names)
     var replayed = 0
     for claim in BreakdownClaims.family.claims.map(\.id) {
       let failing = try store.replay(claim: claim) { fixture in

@@ -15,7 +15,7 @@ import Testing
     let profile = try Profile.fromEnvironment(default: .standard, names: ClaimRegistry.names)
     let seed = try runSeed(default: 1, names: ClaimRegistry.names)
     let fixtures = ProcessInfo.processInfo.environment["BGMD_BREAKDOWN_FIXTURES"].map {
-      FixtureStore(root: URL(fileURLWithPath: $0))
+      FixtureStore(root: URL(fileURLWithPath: $0), names: ClaimRegistry.names)
     }
     let report = Campaign(seed: seed, profile: profile, fixtures: fixtures, progress: { e in
       if e.phase == "done" { print("[\(e.position)/\(e.total)] \(e.claim)") }

@@ -75,7 +75,7 @@ private func check(_ rule: ConformanceRule, _ property: ConformanceProperty, _ t
     let rule = try ConformanceRule(name: name)
     let root = temporaryDirectory("faults-\(name)")
     defer { try? FileManager.default.removeItem(at: root) }
-    let store = FixtureStore(root: root)
+    let store = FixtureStore(root: root, names: ClaimRegistry.names)
     for property in ConformanceProperty.applicable(to: rule) {
       for fault in ConformanceClaims.controls(rule, property) {
         let id = ConformanceClaims.id(rule, property) + "-" + fault.rawValue
@@ -160,9 +160,9 @@ private func check(_ rule: ConformanceRule, _ property: ConformanceProperty, _ t
     let bad = try ConformanceTarget.exec(try adapter("coordinate-median", "lower-middle-median"), timeout: 30)
     let root = temporaryDirectory("exec")
     defer { try? FileManager.default.removeItem(at: root) }
-    let r2 = check(rule, .agreement, bad, id: "conformance/coordinate-median/agreement", store: FixtureStore(root: root))
+    let r2 = check(rule, .agreement, bad, id: "conformance/coordinate-median/agreement", store: FixtureStore(root: root, names: ClaimRegistry.names))
     #expect(r2.verdict == .refuted)
-    let stored = try FixtureStore(root: root).load(claim: "conformance/coordinate-median/agreement")
+    let stored = try FixtureStore(root: root, names: ClaimRegistry.names).load(claim: "conformance/coordinate-median/agreement")
     #expect(stored.count == 1)
     for s in stored {
       #expect(try ConformanceFixtures.replay(s.fixture, target: bad))

@@ -11,7 +11,7 @@ import Testing
     .deletingLastPathComponent().appendingPathComponent("fixtures/counterexamples")
 
   @Test func committedFixturesReplay() throws {
-    let store = FixtureStore(root: Self.root)
+    let store = FixtureStore(root: Self.root, names: ClaimRegistry.names)
     var count = 0
     for theorem in [1, 2] {
       for setting in Theorem2Setting.allCases {

@@ -226,7 +226,7 @@ func theorem2CheckOnce(id: String, _ body: @escaping @Sendable (ClaimContext) th
   @Test func quickCampaignGivesEveryClaimAVerdictAndReplaysItsFixtures() throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("theorem2-fixtures-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: root) }
-    let store = FixtureStore(root: root)
+    let store = FixtureStore(root: root, names: ClaimRegistry.names)
     let start = Date()
     let claims = Theorem2Claims.family.claims + Theorem2Claims.theorem1Family.claims
     let report = Campaign(seed: 1, profile: .quick, fixtures: store).run(claims)

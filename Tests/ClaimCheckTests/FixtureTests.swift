@@ -72,7 +72,7 @@ struct SampleInput: Codable, Equatable {
     let dir = try store.directory(for: "lemma2/bad")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let file = dir.appendingPathComponent("00000000deadbeef.json")
-    try Data(#"{"schema":"bgmd-fixture/1","claim":"lemma2/bad","expect":"maybe","input":{},"observed":null}"#.utf8)
+    try Data(#"{"schema":"claimcheck-fixture/1","claim":"lemma2/bad","expect":"maybe","input":{},"observed":null}"#.utf8)
       .write(to: file)
     do {
       _ = try store.load(claim: "lemma2/bad")
@@ -83,7 +83,7 @@ struct SampleInput: Codable, Equatable {
       #expect(error.description.contains(file.path) && error.description.contains("`expect`")
               && error.description.contains("\"refutes\" or \"holds\""))
     }
-    try Data(#"{"schema":"bgmd-fixture/1","claim":"lemma2/bad","expect":"holds","input":1,"observed":2,"choices":{"version":1,"values":[{"int":"x"}]}}"#.utf8)
+    try Data(#"{"schema":"claimcheck-fixture/1","claim":"lemma2/bad","expect":"holds","input":1,"observed":2,"choices":{"version":1,"values":[{"int":"x"}]}}"#.utf8)
       .write(to: file)
     #expect(throws: FixtureError.self) { try store.load(claim: "lemma2/bad") }
     do { _ = try store.load(claim: "lemma2/bad") } catch let error as FixtureError { #expect(error.field == "choices.values") }

@@ -47,7 +47,7 @@ import Testing
 
   @Test func aRationalWithDenominatorZeroIsMalformed() throws {
     for (field, value) in [("observed", #"{"ratio": "1/0"}"#), ("input", #"[["-3/00"]]"#)] {
-      let text = #"{"schema": "bgmd-fixture/1", "claim": "a/b", "expect": "refutes", "input": 1, "observed": 2}"#
+      let text = #"{"schema": "claimcheck-fixture/1", "claim": "a/b", "expect": "refutes", "input": 1, "observed": 2}"#
         .replacingOccurrences(of: #""\#(field)": \#(field == "input" ? "1" : "2")"#, with: #""\#(field)": \#(value)"#)
       #expect(throws: FixtureError.self, "\(field)") { try Fixture(data: Data(text.utf8), file: "f.json") }
       do {
@@ -57,7 +57,7 @@ import Testing
       }
     }
     // "1/2", "0/1" and strings that are not rationals are fine.
-    let fine = #"{"schema": "bgmd-fixture/1", "claim": "a/b", "expect": "holds", "input": ["1/2", "0/1", "a/0b"], "observed": "x/0"}"#
+    let fine = #"{"schema": "claimcheck-fixture/1", "claim": "a/b", "expect": "holds", "input": ["1/2", "0/1", "a/0b"], "observed": "x/0"}"#
     _ = try Fixture(data: Data(fine.utf8), file: "f.json")
   }
 }

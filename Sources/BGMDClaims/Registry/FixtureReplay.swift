@@ -73,7 +73,7 @@ public enum FixtureReplay {
     }
     do {
       let data = try Data(contentsOf: file)
-      fixture = try Fixture(data: data, file: file.path)
+      fixture = try Fixture(data: data, file: file.path, schema: ClaimRegistry.names.fixtureSchema)
     } catch let error as FixtureError {
       return Outcome(file: file, fixture: nil, ok: false, message: error.description, kind: .malformed)
     } catch {
