@@ -39,7 +39,7 @@ func sharedMemoryUpdate<T: Scalar>(_ memory: MemoryVariant, residual: Matrix<T>)
 /// (`_rowSquaredDistances`), so the fast path reproduces them bit for bit.
 /// - Precondition: `residual.rows > 0`; no NaN.
 /// - Complexity: O(b·d) plus the coordinate median.
-func filteredMean<T: Scalar>(_ residual: Matrix<T>) -> (mean: [T], kept: [Int]) {
+public func filteredMean<T: Scalar>(_ residual: Matrix<T>) -> (mean: [T], kept: [Int]) {
   let center = coordinateMedian(residual)
   let distances = _rowSquaredDistances(residual, center: center)
   let kept = _keptRows(squaredDistances: distances)
