@@ -123,7 +123,7 @@ extension BlockDescent {
         E._averagedResidual(sums: moments.sums, rows: b, block: chosen), to: [Element].self)
     case .coordinateMedian, .filteredMean:
       averagedMemory = unsafeBitCast(
-        _robustSharedMemory(g, rows: b, columns: d, gamma: gamma, memory: unsafeBitCast(averagedMemory, to: [E].self),
+        E._robustSharedMemory(g, rows: b, columns: d, gamma: gamma, memory: unsafeBitCast(averagedMemory, to: [E].self),
                             block: chosen, filtered: configuration.memory == .filteredMean),
         to: [Element].self)
     case .perRow:

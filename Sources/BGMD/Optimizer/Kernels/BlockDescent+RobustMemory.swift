@@ -19,50 +19,83 @@ let _robustChunkColumns = 1024
 /// - Complexity: one pass over G for `coordinate-median`, two for
 ///   `filtered-mean` (the second over the kept rows only), plus the
 ///   coordinate median's network on b × d; O(b·w + d) memory.
-@_specialize(where E == Float)
-@_specialize(where E == Double)
-func _robustSharedMemory<E: Scalar & BinaryFloatingPoint>(
+func _robustSharedMemory<E: _FusedStepElement>(
   _ g: [E], rows b: Int, columns d: Int, gamma: E, memory: [E], block: [Int], filtered: Bool
 ) -> [E] {
   var inBlock = [Bool](repeating: false, count: d)
   for j in block { inBlock[j] = true }
   var center = [E](repeating: 0, count: d)
-  var partials = [E](repeating: 0, count: filtered ? b * 8 : 0)
+  var partials = [SIMD8<E>](repeating: SIMD8<E>(), count: filtered ? b : 0)
+  // The comparators `coordinateMedian` uses for b rows, built once.
+  let network = _medianNetwork(b, wanted: [(b - 1) / 2, b / 2])
+  var vectors = [E._MedianVector](repeating: E._MedianVector(), count: b)
+  var chunk = [E](repeating: 0, count: b * min(_robustChunkColumns, d))
   var start = 0
-  var chunk = Matrix<E>(rows: b, columns: min(_robustChunkColumns, d), repeating: 0)
   while start < d {
     let width = min(_robustChunkColumns, d - start)
-    if chunk.columns != width { chunk = Matrix<E>(rows: b, columns: width, repeating: 0) }
+    if chunk.count != b * width { chunk = [E](repeating: 0, count: b * width) }
+    // The residual of this chunk, b × width, row-major.
     g.withUnsafeBufferPointer { gp in
       memory.withUnsafeBufferPointer { mp in
         inBlock.withUnsafeBufferPointer { bp in
-          chunk.storage.withUnsafeMutableBufferPointer { cp in
+          chunk.withUnsafeMutableBufferPointer { cp in
+            guard let x = gp.baseAddress, let m = mp.baseAddress, let mask = bp.baseAddress, let out = cp.baseAddress
+            else { return }
             for i in 0..<b {
-              let row = i * d + start, out = i * width
+              let row = x + (i &* d &+ start), o = out + i &* width
               for t in 0..<width {
-                let j = start + t
-                cp[out + t] = bp[j] ? 0 : gamma * gp[row + t] + mp[j]
+                let value = gamma * row[t] + m[start &+ t]
+                o[t] = mask[start &+ t] ? 0 : value
               }
             }
           }
         }
       }
     }
-    let median = coordinateMedian(chunk)
-    center.withUnsafeMutableBufferPointer { c in
-      for t in 0..<width { c[start + t] = median[t] }
+    // Its coordinate medians: the vector network on whole lane groups (the
+    // groups of `coordinateMedian` on all d columns, since `start` is a
+    // multiple of the lane count), `coordinateMedian` for the rest.
+    let done = chunk.withUnsafeBufferPointer { cp -> Int in
+      vectors.withUnsafeMutableBufferPointer { vp -> Int in
+        center.withUnsafeMutableBufferPointer { op -> Int in
+          guard let x = cp.baseAddress, let v = vp.baseAddress, let o = op.baseAddress else { return 0 }
+          return _networkColumnMedians(x, rows: b, columns: width, rowStride: width, network: network, scratch: v,
+                                       into: o + start)
+        }
+      }
+    }
+    if done < width {
+      var rest = Matrix<E>(rows: b, columns: width - done, repeating: 0)
+      for i in 0..<b {
+        for t in done..<width { rest.storage[i * (width - done) + t - done] = chunk[i * width + t] }
+      }
+      let medians = coordinateMedian(rest)
+      for t in done..<width { center[start + t] = medians[t - done] }
     }
     if filtered {
-      chunk.storage.withUnsafeBufferPointer { cp in
-        median.withUnsafeBufferPointer { mp in
+      // Σ (x − c)² per row, lane l holding the columns j ≡ l (mod 8).
+      chunk.withUnsafeBufferPointer { cp in
+        center.withUnsafeBufferPointer { centerPointer in
           partials.withUnsafeMutableBufferPointer { pp in
+            guard let x = cp.baseAddress, let cBase = centerPointer.baseAddress else { return }
+            let c = cBase + start
+            let whole = width & ~7
             for i in 0..<b {
-              let out = i * width, p = i * 8
-              // start is a multiple of 8, so lane (t mod 8) is (j mod 8).
-              for t in 0..<width {
-                let e = cp[out + t] - mp[t]
-                pp[p + (t & 7)] += e * e
+              let row = x + i &* width
+              var acc = pp[i]
+              var t = 0
+              while t < whole {
+                let e = UnsafeRawPointer(row + t).loadUnaligned(as: SIMD8<E>.self)
+                  - UnsafeRawPointer(c + t).loadUnaligned(as: SIMD8<E>.self)
+                acc = acc + e * e
+                t &+= 8
               }
+              while t < width {
+                let e = row[t] - c[t]
+                acc[t & 7] = acc[t & 7] + e * e
+                t &+= 1
+              }
+              pp[i] = acc
             }
           }
         }
@@ -71,22 +104,24 @@ func _robustSharedMemory<E: Scalar & BinaryFloatingPoint>(
     start += width
   }
   guard filtered else { return center }
-  let distances = (0..<b).map { i in _reduceEight(Array(partials[(i * 8)..<(i * 8 + 8)])) }
+  let distances = partials.map { p in _reduceEight([p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]]) }
   let kept = _keptRows(squaredDistances: distances)
   var sums = [E](repeating: 0, count: d)
   g.withUnsafeBufferPointer { gp in
     memory.withUnsafeBufferPointer { mp in
-      inBlock.withUnsafeBufferPointer { bp in
-        sums.withUnsafeMutableBufferPointer { sp in
-          for i in kept {
-            let row = i * d
-            for j in 0..<d where !bp[j] { sp[j] += gamma * gp[row + j] + mp[j] }
-          }
+      sums.withUnsafeMutableBufferPointer { sp in
+        guard let x = gp.baseAddress, let m = mp.baseAddress, let s = sp.baseAddress else { return }
+        // Every column, in increasing row order; the block is zeroed below
+        // (the generic path sums its zeros there).
+        for i in kept {
+          let row = x + i &* d
+          for j in 0..<d { s[j] += gamma * row[j] + m[j] }
         }
       }
     }
   }
   let count = E(approximating: Double(kept.count))
   for j in 0..<d { sums[j] = sums[j] / count }
+  for j in block { sums[j] = 0 }
   return sums
 }
