@@ -18,7 +18,7 @@ import Testing
 
   @Test(arguments: ["clean", "fixed", "dynamic"])
   func robustMemoriesSatisfyTheirIdentityExactly(schedule: String) throws {
-    for memory in [MemoryVariant.coordinateMedian, .filteredMean] {
+    for memory in [MemoryVariant.coordinateMedian, .filteredMean, .normFiltered] {
       let c = Self.handCase(memory: memory, schedule: schedule)
       #expect(try Lemma5RobustMemory.firstGap(c, rule: memory) == nil, "\(memory) \(schedule)")
       // The gap vector is exactly zero at every t = 0…T.
@@ -41,9 +41,9 @@ import Testing
 
   @Test func claimsHoldWithTheirControlsRefutedAtQuickProfile() throws {
     let specs = Lemma5RobustMemory.claims
-    #expect(specs.count == 6)
+    #expect(specs.count == 9)
     let report = Campaign(seed: 1, profile: .quick, threads: 1).run(specs.filter { $0.id.hasSuffix("/dynamic") })
-    #expect(report.claims.count == 2)
+    #expect(report.claims.count == 3)
     for record in report.claims {
       #expect(record.verdict == .holds, "\(record.id): \(record.verdict)")
       #expect(record.power?.controls.count == 2, "\(record.id)")

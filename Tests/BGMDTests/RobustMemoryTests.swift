@@ -9,7 +9,7 @@ import Testing
 /// hand-computed values in ℚ, the bound that makes them robust, and the
 /// fast path against the generic one on shapes that cross the chunk edges.
 @Suite struct RobustMemoryTests {
-  static let robust: [MemoryVariant] = [.coordinateMedian, .filteredMean]
+  static let robust: [MemoryVariant] = [.coordinateMedian, .filteredMean, .normFiltered]
 
   @Test func coordinateMedianMemoryHoldsTheMedianResidual() throws {
     // b = 3, d = 3, k = 1, γ = 1; top-k picks column 2 (s = (14, 4, 1000)).
@@ -47,6 +47,24 @@ import Testing
     #expect(kept == [0, 1, 3, 4])
     #expect(mean == [2, 1, 0])
     #expect(opt.averagedMemory == [2, 1, 0])
+  }
+
+  @Test func normFilteredDropsTheLongRowAndAveragesTheRest() throws {
+    // γ = 1, m̂_0 = 0: the norms are those of the rows: 10, 13, 2·10⁶, 5, 5 (block column 2 included).
+    let rows = try Matrix<Rational>([[1, 0, 3], [3, 2, 0], [1000, -1000, 0], [2, 1, 0], [2, 1, 0]])
+    let config = OptimizerConfiguration<Rational>(
+      stepSize: 1, memory: .normFiltered, block: .block(k: 1, reading: .topK), record: .full)
+    var opt = try BlockDescent(initialIterate: [0, 0, 0], batchCount: 5,
+                               rule: ColumnMeanRule<Rational>(), configuration: config)
+    var rng = Xoshiro256(seed: 0)
+    let record = try opt.step(rows: rows, goodRows: [0, 1, 3, 4], using: &rng)
+    #expect(record.block == [0])  // s = (1000018, 1000006, 9)
+    // Lower median of (10, 13, 2000000, 5, 5) is 10: rows with norm² ≤ 40 are kept.
+    let (mean, kept) = normFilteredMean(try #require(record.residual), augmented: try #require(record.augmentedRows),
+                                        memory: [0, 0, 0])
+    #expect(kept == [0, 1, 3, 4])
+    #expect(mean == [0, 1, Rational(3, 4)])
+    #expect(opt.averagedMemory == [0, 1, Rational(3, 4)])
   }
 
   @Test func keptRowsUseTheLowerMedianAndKeepAtLeastHalf() {

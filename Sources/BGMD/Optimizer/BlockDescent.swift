@@ -124,7 +124,7 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
   /// zero without memory.
   public func memoryMean(over rows: [Int]? = nil) -> [Element] {
     switch configuration.memory {
-    case .averaged, .coordinateMedian, .filteredMean:
+    case .averaged, .coordinateMedian, .filteredMean, .normFiltered:
       return averagedMemory
     case .none:
       return Array(repeating: .zero, count: dimension)
@@ -169,7 +169,7 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
       }
       // 4. No residual: the memory is zero.
       switch configuration.memory {
-      case .averaged, .coordinateMedian, .filteredMean: averagedMemory = Array(repeating: .zero, count: d)
+      case .averaged, .coordinateMedian, .filteredMean, .normFiltered: averagedMemory = Array(repeating: .zero, count: d)
       case .perRow: rowMemory = Matrix(rows: batchCount, columns: d, repeating: .zero)
       case .none: break
       }
@@ -204,7 +204,7 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
     let gamma = configuration.stepSize
     for index in augmented.storage.indices { augmented.storage[index] *= gamma }
     switch configuration.memory {
-    case .averaged, .coordinateMedian, .filteredMean:
+    case .averaged, .coordinateMedian, .filteredMean, .normFiltered:
       let d = dimension
       for i in 0..<batchCount {
         let base = i * d
@@ -251,6 +251,7 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
     switch configuration.memory {
     case .averaged: averagedMemory = columnMeans(residual, rows: Array(0..<batchCount))
     case .coordinateMedian, .filteredMean: averagedMemory = sharedMemoryUpdate(configuration.memory, residual: residual)
+    case .normFiltered: averagedMemory = normFilteredMean(residual, augmented: scored, memory: averagedMemory).mean
     case .perRow: rowMemory = residual
     case .none: break
     }

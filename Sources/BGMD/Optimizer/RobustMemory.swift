@@ -19,7 +19,7 @@ func sharedMemoryUpdate<T: Scalar>(_ memory: MemoryVariant, residual: Matrix<T>)
     return coordinateMedian(residual)
   case .filteredMean:
     return filteredMean(residual).mean
-  case .averaged, .perRow, .none:
+  case .averaged, .perRow, .none, .normFiltered:
     return columnMeans(residual, rows: Array(0..<residual.rows))
   }
 }
@@ -80,4 +80,29 @@ func _keptRows<T: Scalar>(squaredDistances: [T]) -> [Int] {
   let median = sorted[min((b - 1) / 2, sorted.count - 1)]
   let threshold = T(integer: _filterSquaredRadiusFactor) * median
   return (0..<b).filter { squaredDistances[$0] <= threshold }
+}
+
+/// `norm-filtered`: the rows i whose augmented row less the memory,
+/// y_i = augmented[i,:] − m̂_t (γG_t[i,:], up to rounding), has squared norm
+/// at most 4·D, D the lower median (order statistic ⌈b/2⌉) of the b squared
+/// norms, and the mean of their residual rows.
+///
+/// Robustness: with m < b/2 arbitrary rows, D is at most the largest squared
+/// norm of a good row, so every kept row has ‖y_i‖ ≤ 2·max_𝔾‖γG_t[i,:]‖ and
+/// m̂_{t+1} = P m̂_t + mean_K P y_i moves by at most that, whatever the bad
+/// rows are. The centre is the memory itself (known to the algorithm), so
+/// the filter is translation-equivariant by construction and needs no
+/// coordinate median. Squared norms are accumulated in `_rowSquaredDistances`'
+/// order, so the fast path reproduces them bit for bit.
+/// - Parameters:
+///   - residual: M_t (zero on the block, zero rows for non-finite rows).
+///   - augmented: γG_t + m̂_t with non-finite rows zeroed (the scored rows).
+///   - memory: m̂_t.
+/// - Complexity: O(b·d).
+public func normFilteredMean<T: Scalar>(_ residual: Matrix<T>, augmented: Matrix<T>, memory: [T])
+  -> (mean: [T], kept: [Int])
+{
+  let norms = _rowSquaredDistances(augmented, center: memory)
+  let kept = _keptRows(squaredDistances: norms)
+  return (columnMeans(residual, rows: kept), kept)
 }

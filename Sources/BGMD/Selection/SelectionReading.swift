@@ -38,16 +38,22 @@ public enum MemoryVariant: String, CaseIterable, Codable, Sendable {
   /// (every kept row lies within a radius set by the good rows) and, when
   /// the filter keeps exactly the good rows, the paper's m_t of (10).
   case filteredMean = "filtered-mean"
+  /// A robust Algorithm 1, the cheap one: m̂_{t+1} = the mean of the
+  /// residual rows M_t[i,:] whose augmented row, less the memory
+  /// (γG_t[i,:]), has squared norm at most 4 times the lower median of those
+  /// squared norms; added to every row. The centre is the memory itself, so
+  /// no coordinate median is needed: two passes over G_t.
+  case normFiltered = "norm-filtered"
 
   /// Whether one vector m̂ (length d) is added to every row: `averaged` and
   /// the robust variants.
   public var isShared: Bool {
     switch self {
-    case .averaged, .coordinateMedian, .filteredMean: return true
+    case .averaged, .coordinateMedian, .filteredMean, .normFiltered: return true
     case .perRow, .none: return false
     }
   }
 
   /// Whether the memory update is a robust aggregate of the residual rows.
-  public var isRobust: Bool { self == .coordinateMedian || self == .filteredMean }
+  public var isRobust: Bool { self == .coordinateMedian || self == .filteredMean || self == .normFiltered }
 }

@@ -122,8 +122,9 @@ public enum Lemma5RobustMemory {
     try gaps(c, rule: rule).firstIndex { $0.contains { $0 != .zero } }
   }
 
-  /// ĝ_t: the coordinate median of the rows, or the mean of the rows that
-  /// `filteredMean` keeps among P_{B^c}(γ·rows).
+  /// ĝ_t: the coordinate median of the rows, the mean of the rows that
+  /// `filteredMean` keeps among P_{B^c}(γ·rows), or (`norm-filtered`) the
+  /// mean of the rows with ‖γG_t[i,:]‖² at most 4 times their lower median.
   static func robustAggregate(_ rows: Matrix<Rational>, rule: MemoryVariant, gamma: Rational, block: [Int])
     -> [Rational]
   {
@@ -135,6 +136,15 @@ public enum Lemma5RobustMemory {
         for j in 0..<rows.columns { projected[i, j] = inBlock.contains(j) ? .zero : gamma * rows[i, j] }
       }
       let kept = filteredMean(projected).kept
+      let count = Rational(kept.count)
+      return (0..<rows.columns).map { j in kept.reduce(Rational.zero) { $0 + rows[$1, j] } / count }
+    case .normFiltered:
+      // K_t: ‖γG_t[i,:]‖² ≤ 4·(the ⌈b/2⌉-th smallest of them), recomputed here.
+      let norms = (0..<rows.rows).map { i in
+        (0..<rows.columns).reduce(Rational.zero) { acc, j in acc + gamma * rows[i, j] * gamma * rows[i, j] }
+      }
+      let median = norms.sorted()[(rows.rows - 1) / 2]
+      let kept = (0..<rows.rows).filter { norms[$0] <= Rational(4) * median }
       let count = Rational(kept.count)
       return (0..<rows.columns).map { j in kept.reduce(Rational.zero) { $0 + rows[$1, j] } / count }
     default:
@@ -169,7 +179,7 @@ public enum Lemma5RobustMemory {
   /// records.
   public static func replay(_ fixture: Fixture) throws -> Bool {
     guard case .string(let name)? = fixture.input["rule"], let rule = MemoryVariant(rawValue: name) else {
-      throw FixtureInputError(field: "input.rule", expected: "coordinate-median or filtered-mean")
+      throw FixtureInputError(field: "input.rule", expected: "coordinate-median, filtered-mean or norm-filtered")
     }
     let holds = try firstGap(FixtureReplay.decode(Lemma5Case<Rational>.self, from: fixture.input), rule: rule) == nil
     return holds == (fixture.expect == .holds)

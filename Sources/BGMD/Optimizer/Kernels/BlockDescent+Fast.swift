@@ -70,7 +70,7 @@ extension BlockDescent {
   private func _fastAugment<E: _FusedStepElement>(_: E.Type, _ rows: Matrix<Element>) -> Matrix<Element>? {
     let source: _AugmentationSource<E>
     switch configuration.memory {
-    case .averaged, .coordinateMedian, .filteredMean: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
+    case .averaged, .coordinateMedian, .filteredMean, .normFiltered: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
     case .perRow:
       guard let memory = rowMemory else { return nil }
       source = .perRow(unsafeBitCast(memory.storage, to: [E].self))
@@ -94,7 +94,7 @@ extension BlockDescent {
     let g = unsafeBitCast(rows.storage, to: [E].self)
     var source: _AugmentationSource<E>
     switch configuration.memory {
-    case .averaged, .coordinateMedian, .filteredMean: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
+    case .averaged, .coordinateMedian, .filteredMean, .normFiltered: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
     case .perRow:
       guard let memory = rowMemory else { return nil }
       source = .perRow(unsafeBitCast(memory.storage, to: [E].self))
@@ -121,6 +121,11 @@ extension BlockDescent {
     case .averaged:
       averagedMemory = unsafeBitCast(
         E._averagedResidual(sums: moments.sums, rows: b, block: chosen), to: [Element].self)
+    case .normFiltered:
+      averagedMemory = unsafeBitCast(
+        E._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: unsafeBitCast(averagedMemory, to: [E].self),
+                              block: chosen),
+        to: [Element].self)
     case .coordinateMedian, .filteredMean:
       averagedMemory = unsafeBitCast(
         E._robustSharedMemory(g, rows: b, columns: d, gamma: gamma, memory: unsafeBitCast(averagedMemory, to: [E].self),

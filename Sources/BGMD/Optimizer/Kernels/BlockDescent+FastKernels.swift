@@ -6,6 +6,8 @@ protocol _FusedStepElement: Scalar & BinaryFloatingPoint & SIMDScalar {
   associatedtype _MedianVector: _CompareExchangeVector where _MedianVector.Scalar == Self
   static func _robustSharedMemory(
     _ g: [Self], rows b: Int, columns d: Int, gamma: Self, memory: [Self], block: [Int], filtered: Bool) -> [Self]
+  static func _normFilteredMemory(
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, memory: [Self], block: [Int]) -> [Self]
   static func _augmentedColumnMoments(
     _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>
   ) -> (scores: [Double], sums: [Self], total: Double)
@@ -26,6 +28,11 @@ extension Float: _FusedStepElement {
     _ g: [Float], rows b: Int, columns d: Int, gamma: Float, memory: [Float], block: [Int], filtered: Bool
   ) -> [Float] {
     BGMD._robustSharedMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block, filtered: filtered)
+  }
+  static func _normFilteredMemory(
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, memory: [Float], block: [Int]
+  ) -> [Float] {
+    BGMD._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block)
   }
   static func _augmentedColumnMoments(
     _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>
@@ -61,6 +68,11 @@ extension Double: _FusedStepElement {
     _ g: [Double], rows b: Int, columns d: Int, gamma: Double, memory: [Double], block: [Int], filtered: Bool
   ) -> [Double] {
     BGMD._robustSharedMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block, filtered: filtered)
+  }
+  static func _normFilteredMemory(
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, memory: [Double], block: [Int]
+  ) -> [Double] {
+    BGMD._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block)
   }
   static func _augmentedColumnMoments(
     _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>

@@ -125,3 +125,60 @@ func _robustSharedMemory<E: _FusedStepElement>(
   for j in block { sums[j] = 0 }
   return sums
 }
+
+/// m̂_{t+1} for `norm-filtered` on the fast path: one pass over G_t for the
+/// b squared norms Σ_j (fl(fl(γ·G[i,j]) + m̂[j]) − m̂[j])² in the order of
+/// `_rowSquaredDistances` (eight lanes by j mod 8), the kept rows
+/// (`_keptRows`), and one pass over the kept rows for their mean, the block
+/// set to 0: bit for bit `normFilteredMean` of the generic path.
+/// - Precondition: every augmented entry is finite; `memory.count == d`.
+/// - Complexity: two passes over G_t (the second over the kept rows); O(d)
+///   extra memory.
+func _normFilteredMemory<E: _FusedStepElement>(
+  _ g: [E], rows b: Int, columns d: Int, gamma: E, memory: [E], block: [Int]
+) -> [E] {
+  var distances = [E](repeating: 0, count: b)
+  g.withUnsafeBufferPointer { gp in
+    memory.withUnsafeBufferPointer { mp in
+      guard let x = gp.baseAddress, let m = mp.baseAddress else { return }
+      let whole = d & ~7
+      let gamma8 = SIMD8<E>(repeating: gamma)
+      for i in 0..<b {
+        let row = x + i &* d
+        var acc = SIMD8<E>()
+        var j = 0
+        while j < whole {
+          let shared = UnsafeRawPointer(m + j).loadUnaligned(as: SIMD8<E>.self)
+          let a = gamma8 * UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<E>.self) + shared
+          let e = a - shared
+          acc = acc + e * e
+          j &+= 8
+        }
+        while j < d {
+          let a = gamma * row[j] + m[j]
+          let e = a - m[j]
+          acc[j & 7] = acc[j & 7] + e * e
+          j &+= 1
+        }
+        distances[i] = _reduceEight([acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]])
+      }
+    }
+  }
+  let kept = _keptRows(squaredDistances: distances)
+  var sums = [E](repeating: 0, count: d)
+  g.withUnsafeBufferPointer { gp in
+    memory.withUnsafeBufferPointer { mp in
+      sums.withUnsafeMutableBufferPointer { sp in
+        guard let x = gp.baseAddress, let m = mp.baseAddress, let s = sp.baseAddress else { return }
+        for i in kept {
+          let row = x + i &* d
+          for j in 0..<d { s[j] += gamma * row[j] + m[j] }
+        }
+      }
+    }
+  }
+  let count = E(approximating: Double(kept.count))
+  for j in 0..<d { sums[j] = sums[j] / count }
+  for j in block { sums[j] = 0 }
+  return sums
+}
