@@ -14,7 +14,8 @@ import Randomness
 ///    any BGMD step that uses this GM solver, since Algorithm 2 needs every
 ///    column's norm and so reads all of G.
 ///    `robustMemorySteps`: the same step with the robust memories
-///    (`coordinate-median`, `filtered-mean`; Proofs/robust-memory.md), timed
+///    (`coordinate-median`, `filtered-mean`, `norm-filtered`;
+///    Proofs/robust-memory.md), timed
 ///    in the same repetitions, and their ratio to the averaged step.
 ///    Target (issue 11): ≤ 1.5× the averaged step and faster than GMD.
 /// 2. GM alone, b = 32, d = 10⁵ and 10⁶, ε = 1e-6: seconds per solve,
@@ -110,9 +111,9 @@ func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> 
   let goodRows = Array(0..<(b - b / 8))
   _ = try optimizer.step(rows: g, goodRows: goodRows, using: &rng)
   // The robust memories (Proofs/robust-memory.md): the same step with
-  // `coordinate-median` and `filtered-mean` memory, timed in the same
+  // `coordinate-median`, `filtered-mean` and `norm-filtered` memory, timed in the same
   // repetitions as the averaged step, so load on the machine hits all alike.
-  let robustMemories: [MemoryVariant] = [.coordinateMedian, .filteredMean]
+  let robustMemories: [MemoryVariant] = [.coordinateMedian, .filteredMean, .normFiltered]
   var robust = try robustMemories.map { memory -> BlockDescent<GeometricMedian<Float>> in
     var c = configuration
     c.memory = memory

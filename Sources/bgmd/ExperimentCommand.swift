@@ -95,7 +95,8 @@ struct Table3: ParsableCommand {
       20% and 40% (dynamic schedule, §7.2); bit-flip and additive at 20% and \
       40% under the fixed schedule. Columns: sgd, cmd, gmd, bgmd (k = 0.1·d, \
       successive, averaged memory), bgmd/top-k, bgmd/per-row, \
-      bgmd/coordinate-median, bgmd/filtered-mean (robust memories). MLP 784–128–10 \
+      bgmd/coordinate-median, bgmd/filtered-mean, bgmd/norm-filtered \
+      (robust memories). MLP 784–128–10 \
       on the 4,000/1,000 split, b = 10 mini-batches of 64; default 100 \
       iterations (16 epochs). Each finished cell is appended to \
       table3.checkpoint.jsonl; a rerun skips finished cells. Writes \
@@ -149,7 +150,7 @@ struct Speedup: ParsableCommand {
   @Option(help: "Evaluate every N iterations.") var evaluateEvery: Int = 10
   @Option(help: "The Table 3 setting (files are named speedup-<setting> unless it is bit-flip-40).")
   var setting: String = "bit-flip-40"
-  @Option(help: "BGMD memories beside averaged (comma-separated: per-row, coordinate-median, filtered-mean, none).")
+  @Option(help: "BGMD memories beside averaged (comma-separated: per-row, coordinate-median, filtered-mean, norm-filtered, none).")
   var memories: String = "per-row"
 
   func validate() throws {

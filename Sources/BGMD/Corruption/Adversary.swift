@@ -16,7 +16,7 @@ public struct AdversaryView<Element: Scalar>: Sendable {
   /// The per-row memory M_t (b × d), for the `per-row` variant.
   public var memoryRows: Matrix<Element>?
   /// The shared memory m̂_t, for `averaged`, `coordinate-median` and
-  /// `filtered-mean`.
+  /// `filtered-mean`, `norm-filtered`.
   public var averagedMemory: [Element]?
   /// The memory variant of the optimizer, if it has memory.
   public var memoryVariant: MemoryVariant?

@@ -3,7 +3,7 @@ import ClaimCheck
 import ExactArithmetic
 import Foundation
 
-/// Lemma 5 for the robust memories (`coordinate-median`, `filtered-mean`;
+/// Lemma 5 for the robust memories (`coordinate-median`, `filtered-mean`, `norm-filtered`;
 /// Proofs/robust-memory.md, §4): the identity that does hold for them,
 ///
 ///   x_t − x̂_t = m̂_t for all t, exactly,
@@ -12,7 +12,8 @@ import Foundation
 /// virtual sequence x̂_0 = x_0, x̂_{t+1} = x̂_t − γĝ_t − ẑ_t, where
 /// - ĝ_t = R(G_t): the memory's rule applied to the rows as received (all b,
 ///   bad ones included): their coordinate median, or the mean of the rows
-///   i ∈ K_t, K_t the rows `filteredMean` keeps among P_{B_t^c}(γG_t[i,:]);
+///   i ∈ K_t, K_t the rows `filteredMean` keeps among P_{B_t^c}(γG_t[i,:]), or
+///   (`norm-filtered`) the mean of the rows with ‖γG_t[i,:]‖² ≤ 4× their lower median;
 /// - ẑ_t = g̃_t − P_{B_t}(γĝ_t + m̂_t), the block aggregate's deviation from
 ///   the rule's value on the block (the analogue of z_t in (13)).
 ///

@@ -142,7 +142,7 @@ public struct PaperTable: Sendable, Codable {
   /// averaged memory) and the robust memories, on the paper's settings
   /// (its corruption is the dynamic schedule of §7.2).
   public func sideBySide(_ ours: Table3Summary) -> String {
-    let robust = ["bgmd/coordinate-median", "bgmd/filtered-mean"].filter { m in ours.rows.contains { $0.method == m } }
+    let robust = ["bgmd/coordinate-median", "bgmd/filtered-mean", "bgmd/norm-filtered"].filter { m in ours.rows.contains { $0.method == m } }
     func our(_ setting: String, _ method: String) -> String {
       guard let r = ours.rows.first(where: { $0.setting == setting && $0.method == method }) else { return "–" }
       return String(format: "%.1f ± %.1f", 100 * r.accuracyMean, 100 * r.accuracyStd)
