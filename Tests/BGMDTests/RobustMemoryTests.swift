@@ -108,7 +108,7 @@ import Testing
   /// the robust pass's column chunks (1024), the median network's lane
   /// groups and its written-out 32-row case.
   static let shapes: [(b: Int, d: Int)] = [(1, 9), (2, 1025), (5, 1024 + 7), (10, 2 * 1024 + 13), (32, 1024 + 40),
-                                           (33, 3000)]
+                                           (33, 3000), (3, 2 * 4096 + 3)]
 
   @Test(arguments: shapes)
   func fastPathMatchesGenericAcrossChunkEdges(b: Int, d: Int) throws {

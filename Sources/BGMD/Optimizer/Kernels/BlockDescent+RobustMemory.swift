@@ -113,10 +113,7 @@ func _robustSharedMemory<E: _FusedStepElement>(
         guard let x = gp.baseAddress, let m = mp.baseAddress, let s = sp.baseAddress else { return }
         // Every column, in increasing row order; the block is zeroed below
         // (the generic path sums its zeros there).
-        for i in kept {
-          let row = x + i &* d
-          for j in 0..<d { s[j] += gamma * row[j] + m[j] }
-        }
+        _sumKeptRows(x, columns: d, gamma: gamma, memory: m, kept: kept, into: s)
       }
     }
   }
@@ -141,25 +138,37 @@ func _normFilteredMemory<E: _FusedStepElement>(
   g.withUnsafeBufferPointer { gp in
     memory.withUnsafeBufferPointer { mp in
       guard let x = gp.baseAddress, let m = mp.baseAddress else { return }
-      let whole = d & ~7
       let gamma8 = SIMD8<E>(repeating: gamma)
+      var accumulators = [SIMD8<E>](repeating: SIMD8<E>(), count: b)
+      // Column chunks (multiples of 8, so lane l still holds j ≡ l mod 8),
+      // rows inside: the chunk of m̂ stays in cache while the rows stream.
+      var start = 0
+      while start < d {
+        let end = min(start + _robustChunkColumns, d)
+        let whole = start + ((end - start) & ~7)
+        for i in 0..<b {
+          let row = x + i &* d
+          var acc = accumulators[i]
+          var j = start
+          while j < whole {
+            let shared = UnsafeRawPointer(m + j).loadUnaligned(as: SIMD8<E>.self)
+            let a = gamma8 * UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<E>.self) + shared
+            let e = a - shared
+            acc = acc + e * e
+            j &+= 8
+          }
+          while j < end {
+            let a = gamma * row[j] + m[j]
+            let e = a - m[j]
+            acc[j & 7] = acc[j & 7] + e * e
+            j &+= 1
+          }
+          accumulators[i] = acc
+        }
+        start = end
+      }
       for i in 0..<b {
-        let row = x + i &* d
-        var acc = SIMD8<E>()
-        var j = 0
-        while j < whole {
-          let shared = UnsafeRawPointer(m + j).loadUnaligned(as: SIMD8<E>.self)
-          let a = gamma8 * UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<E>.self) + shared
-          let e = a - shared
-          acc = acc + e * e
-          j &+= 8
-        }
-        while j < d {
-          let a = gamma * row[j] + m[j]
-          let e = a - m[j]
-          acc[j & 7] = acc[j & 7] + e * e
-          j &+= 1
-        }
+        let acc = accumulators[i]
         distances[i] = _reduceEight([acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]])
       }
     }
@@ -170,10 +179,7 @@ func _normFilteredMemory<E: _FusedStepElement>(
     memory.withUnsafeBufferPointer { mp in
       sums.withUnsafeMutableBufferPointer { sp in
         guard let x = gp.baseAddress, let m = mp.baseAddress, let s = sp.baseAddress else { return }
-        for i in kept {
-          let row = x + i &* d
-          for j in 0..<d { s[j] += gamma * row[j] + m[j] }
-        }
+        _sumKeptRows(x, columns: d, gamma: gamma, memory: m, kept: kept, into: s)
       }
     }
   }
@@ -181,4 +187,25 @@ func _normFilteredMemory<E: _FusedStepElement>(
   for j in 0..<d { sums[j] = sums[j] / count }
   for j in block { sums[j] = 0 }
   return sums
+}
+
+/// s[j] += fl(fl(γ·G[i,j]) + m̂[j]) for the kept rows i in increasing order,
+/// column chunk by column chunk (the same additions per j, in the same
+/// order, as one row after the other), so the chunk of s and m̂ stays in
+/// cache while the kept rows stream through.
+/// - Complexity: O(|kept|·d), one pass over the kept rows.
+@inline(__always)
+func _sumKeptRows<E: _FusedStepElement>(
+  _ x: UnsafePointer<E>, columns d: Int, gamma: E, memory m: UnsafePointer<E>, kept: [Int],
+  into s: UnsafeMutablePointer<E>
+) {
+  var start = 0
+  while start < d {
+    let end = min(start + 4 * _robustChunkColumns, d)
+    for i in kept {
+      let row = x + i &* d
+      for j in start..<end { s[j] += gamma * row[j] + m[j] }
+    }
+    start = end
+  }
 }
