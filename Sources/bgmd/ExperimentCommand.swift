@@ -94,7 +94,9 @@ struct Table3: ParsableCommand {
       Rows: clean; bit-flip, additive, feature-additive, impulse, backdoor at \
       20% and 40% (dynamic schedule, §7.2); bit-flip and additive at 20% and \
       40% under the fixed schedule. Columns: sgd, cmd, gmd, bgmd (k = 0.1·d, \
-      successive, averaged memory), bgmd/top-k, bgmd/per-row. MLP 784–128–10 \
+      successive, averaged memory), bgmd/top-k, bgmd/per-row, \
+      bgmd/coordinate-median, bgmd/filtered-mean, bgmd/norm-filtered \
+      (robust memories). MLP 784–128–10 \
       on the 4,000/1,000 split, b = 10 mini-batches of 64; default 100 \
       iterations (16 epochs). Each finished cell is appended to \
       table3.checkpoint.jsonl; a rerun skips finished cells. Writes \
@@ -103,11 +105,33 @@ struct Table3: ParsableCommand {
   )
 
   @OptionGroup var options: ExperimentOptions
+  @Option(help: ArgumentHelp(
+    "Run only these columns (comma-separated labels, e.g. bgmd/filtered-mean); the summary shows every column with cells in the checkpoint.",
+    valueName: "labels"))
+  var methods: String?
+
+  func validate() throws {
+    if let methods, MethodSpec.table3Columns(Self.labels(methods)) == nil {
+      throw ValidationError("--methods must be labels among \(MethodSpec.table3.map(\.label).joined(separator: ", "))")
+    }
+  }
+
+  static func labels(_ text: String) -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  }
 
   func run() throws {
     let setup = try options.experiment(defaultIterations: 100)
-    let table = Table3Experiment(experiment: setup, seeds: options.seeds, outputDirectory: options.out,
+    var table = Table3Experiment(experiment: setup, seeds: options.seeds, outputDirectory: options.out,
                                  jobs: options.jobs, cellLimit: options.cellLimit)
+    if let methods, let chosen = MethodSpec.table3Columns(Self.labels(methods)) {
+      // Run only the chosen columns, then summarise every column: the
+      // others' cells come from the checkpoint (a limit of 0 new cells).
+      var only = table
+      only.methods = chosen
+      _ = try only.run(metadata: options.metadata(), progress: options.progress())
+      table.cellLimit = 0
+    }
     let (summary, outcome) = try table.run(metadata: options.metadata(), progress: options.progress())
     try Output.write(summary.markdown())
     try Output.line("cells: \(outcome.reused) reused, \(outcome.ran) run\(outcome.complete ? "" : " (incomplete: rerun to resume)")")
@@ -126,8 +150,11 @@ struct Speedup: ParsableCommand {
   @Option(help: "Evaluate every N iterations.") var evaluateEvery: Int = 10
   @Option(help: "The Table 3 setting (files are named speedup-<setting> unless it is bit-flip-40).")
   var setting: String = "bit-flip-40"
+  @Option(help: "BGMD memories beside averaged (comma-separated: per-row, coordinate-median, filtered-mean, norm-filtered, none).")
+  var memories: String = "per-row"
 
   func validate() throws {
+    guard parsedMemories() != nil else { throw ValidationError("--memories: unknown memory variant in \(memories)") }
     guard ExperimentSetting.named(setting) != nil else {
       throw ValidationError("--setting must be one of \(ExperimentSetting.table3.map(\.name).joined(separator: ", "))")
     }
@@ -137,7 +164,8 @@ struct Speedup: ParsableCommand {
     let setup = try options.experiment(defaultIterations: 100, evaluateEvery: evaluateEvery, curves: true)
     let setting = ExperimentSetting.named(self.setting) ?? ExperimentSetting.corrupted(.bitFlip, percent: 40)
     let stem = setting.name == "bit-flip-40" ? "speedup" : "speedup-\(setting.name)"
-    let methods = [Method.sgd, .cmd, .gmd, .bgmd].map { MethodSpec(method: $0) } + [MethodSpec(method: .bgmd, memory: .perRow)]
+    let methods = [Method.sgd, .cmd, .gmd, .bgmd].map { MethodSpec(method: $0) }
+      + (parsedMemories() ?? []).filter { $0 != .averaged }.map { MethodSpec(method: .bgmd, memory: $0) }
     try options.runCurves(stem: stem, setup: setup, settings: [setting], methods: methods,
                           metadata: ["jobs": String(options.jobs)]) { cells, meta in
       SpeedupSummary(cells: cells, methods: methods.map(\.label), setting: setting.name,
@@ -155,10 +183,16 @@ struct Ablation: ParsableCommand {
 
   @OptionGroup var options: ExperimentOptions
   @Option(help: "Evaluate every N iterations.") var evaluateEvery: Int = 10
+  @Option(help: "The memories of the \"with memory\" columns (comma-separated, e.g. averaged,filtered-mean).")
+  var memories: String = "averaged"
+
+  func validate() throws {
+    guard parseMemories(memories) != nil else { throw ValidationError("--memories: unknown memory variant in \(memories)") }
+  }
 
   func run() throws {
     let setup = try options.experiment(defaultIterations: 100, evaluateEvery: evaluateEvery, curves: true)
-    let methods = AblationSummary.methods()
+    let methods = AblationSummary.methods(memories: parseMemories(memories) ?? [.averaged])
     try options.runCurves(stem: "ablation", setup: setup, settings: [.clean], methods: methods) { cells, meta in
       AblationSummary(cells: cells, methods: methods, setting: "clean", metadata: meta)
     }
@@ -200,6 +234,18 @@ struct ExperimentReport: ParsableCommand {
     try report.write(toFile: (out as NSString).appendingPathComponent("RESULTS.md"), atomically: true, encoding: .utf8)
     try Output.line("wrote \((out as NSString).appendingPathComponent("RESULTS.md"))")
   }
+}
+
+/// Memory variants from a comma-separated list of their ids, nil when one
+/// is unknown.
+func parseMemories(_ text: String) -> [MemoryVariant]? {
+  let ids = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  let parsed = ids.compactMap(MemoryVariant.init(rawValue:))
+  return parsed.count == ids.count ? parsed : nil
+}
+
+extension Speedup {
+  func parsedMemories() -> [MemoryVariant]? { parseMemories(memories) }
 }
 
 /// Pretty JSON with sorted keys (non-finite numbers as strings).

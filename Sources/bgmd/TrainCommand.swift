@@ -48,7 +48,7 @@ struct Train: ParsableCommand {
 
   @Option(help: "quadratic, least-squares, logistic or mlp.") var problem: ProblemName = .quadratic
   @Option(help: "sgd, cmd, gmd or bgmd.") var method: Method = .bgmd
-  @Option(help: "BGMD's memory: averaged (Algorithm 1 as printed), per-row or none.") var memory: MemoryVariant = .averaged
+  @Option(help: "BGMD's memory: averaged (Algorithm 1 as printed), per-row, none, or the robust coordinate-median, filtered-mean or norm-filtered (Proofs/robust-memory.md).") var memory: MemoryVariant = .averaged
   @Option(help: "BGMD's reading of Algorithm 2.") var selection: SelectionReading = .successive
   @Option(parsing: .unconditional, help: "BGMD's block fraction k/d.") var fraction: Double = 0.1
   @Option(help: "Corruption as KIND:PSI, e.g. bit-flip:0.2.") var corruption: String?

@@ -15,7 +15,8 @@ public struct AdversaryView<Element: Scalar>: Sendable {
   public var iterate: [Element]
   /// The per-row memory M_t (b × d), for the `per-row` variant.
   public var memoryRows: Matrix<Element>?
-  /// The averaged memory m̂_t, for the `averaged` variant.
+  /// The shared memory m̂_t, for `averaged`, `coordinate-median` and
+  /// `filtered-mean`, `norm-filtered`.
   public var averagedMemory: [Element]?
   /// The memory variant of the optimizer, if it has memory.
   public var memoryVariant: MemoryVariant?

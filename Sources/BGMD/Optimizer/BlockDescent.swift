@@ -38,8 +38,10 @@ public struct StepRecord<Element: Scalar>: Sendable {
 /// 2. select a block B of k columns of the augmented G (Algorithm 2);
 /// 3. aggregate the b × k block with the rule: g̃_t ∈ ℝ^d, zero off B;
 /// 4. keep the residual M_t = G − C_k(G) (the columns off B) and update
-///    the memory: m̂_{t+1} = (1/b) Σᵢ M_t[i,:] (`averaged`), or M_t itself
-///    (`per-row`);
+///    the memory: m̂_{t+1} = (1/b) Σᵢ M_t[i,:] (`averaged`), the coordinate
+///    median of the rows of M_t (`coordinate-median`), the mean of the rows
+///    of M_t near that median (`filtered-mean`, `filteredMean(_:)`), or M_t
+///    itself (`per-row`);
 /// 5. x_{t+1} = x_t − g̃_t (or the authors' momentum/Adam on g̃/γ).
 ///
 /// Generic over `Scalar`: with a rule that needs no square root (or an
@@ -72,7 +74,8 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
   public private(set) var iterate: [Element]
   /// t, the number of iterations done.
   public private(set) var iteration: Int = 0
-  /// m̂_t for `averaged` (length d; zero at start), empty otherwise.
+  /// m̂_t for the shared variants (`averaged`, `coordinate-median`,
+  /// `filtered-mean`; length d; zero at start), empty otherwise.
   public internal(set) var averagedMemory: [Element]
   /// M_{t−1} for `per-row` (b × d; zero at start), nil otherwise.
   public internal(set) var rowMemory: Matrix<Element>?
@@ -104,7 +107,7 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
     self.rule = rule
     self.batchCount = batchCount
     self.iterate = initialIterate
-    self.averagedMemory = configuration.memory == .averaged ? Array(repeating: .zero, count: d) : []
+    self.averagedMemory = configuration.memory.isShared ? Array(repeating: .zero, count: d) : []
     self.rowMemory = configuration.memory == .perRow
       ? Matrix(rows: batchCount, columns: d, repeating: .zero) : nil
     switch configuration.update {
@@ -128,7 +131,7 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
   /// zero without memory.
   public func memoryMean(over rows: [Int]? = nil) -> [Element] {
     switch configuration.memory {
-    case .averaged:
+    case .averaged, .coordinateMedian, .filteredMean, .normFiltered:
       return averagedMemory
     case .none:
       return Array(repeating: .zero, count: dimension)
@@ -175,7 +178,7 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
       }
       // 4. No residual: the memory is zero.
       switch configuration.memory {
-      case .averaged: averagedMemory = Array(repeating: .zero, count: d)
+      case .averaged, .coordinateMedian, .filteredMean, .normFiltered: averagedMemory = Array(repeating: .zero, count: d)
       case .perRow: rowMemory = Matrix(rows: batchCount, columns: d, repeating: .zero)
       case .none: break
       }
@@ -223,7 +226,7 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
     let gamma = configuration.stepSize
     for index in augmented.storage.indices { augmented.storage[index] *= gamma }
     switch configuration.memory {
-    case .averaged:
+    case .averaged, .coordinateMedian, .filteredMean, .normFiltered:
       let d = dimension
       for i in 0..<batchCount {
         let base = i * d
@@ -282,6 +285,8 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
     let retained = retainedFraction(total: augmented, residual: residual)
     switch configuration.memory {
     case .averaged: averagedMemory = columnMeans(residual, rows: Array(0..<batchCount))
+    case .coordinateMedian, .filteredMean: averagedMemory = sharedMemoryUpdate(configuration.memory, residual: residual)
+    case .normFiltered: averagedMemory = normFilteredMean(residual, augmented: scored, memory: averagedMemory).mean
     case .perRow: rowMemory = residual
     case .none: break
     }

@@ -69,7 +69,7 @@ public struct TrainingLoop<Rule: AggregationRule>: Sendable {
     return AdversaryView(
       goodRows: honestRows, badSlots: badSlots, iterate: optimizer.iterate,
       memoryRows: memory == .perRow ? optimizer.rowMemory : nil,
-      averagedMemory: memory == .averaged ? optimizer.averagedMemory : nil,
+      averagedMemory: memory.isShared ? optimizer.averagedMemory : nil,
       memoryVariant: memory == .none ? nil : memory, reading: configuration.block.reading,
       k: try? configuration.block.blockSize(dimension: optimizer.dimension), iteration: iteration)
   }

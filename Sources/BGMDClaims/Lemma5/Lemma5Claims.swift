@@ -38,6 +38,7 @@ public enum Lemma5Claims {
         })
       }
     }
+    claims += Lemma5RobustMemory.claims
     return ClaimFamily(name: "lemma-5", title: "Lemma 5", document: "Proofs/lemma-5.md", prefixes: ["lemma5"],
                        claims: claims, replay: { try replay($0) })
   }
@@ -229,7 +230,8 @@ public enum Lemma5Claims {
   /// (`refutes`: the identity still fails on its input; `holds`: it still holds).
   /// - Throws: `FixtureInputError` naming the bad field.
   public static func replay(_ fixture: Fixture) throws -> Bool {
-    try identityHolds(on: fixture) == (fixture.expect == .holds)
+    if fixture.claim.hasPrefix("lemma5/robust/") { return try Lemma5RobustMemory.replay(fixture) }
+    return try identityHolds(on: fixture) == (fixture.expect == .holds)
   }
 
   /// Whether the identity holds on a fixture's input (exactly for

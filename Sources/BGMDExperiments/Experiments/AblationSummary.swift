@@ -24,9 +24,11 @@ public struct AblationSummary: Sendable, Codable {
   public static let fractions: [Double] = [0.01, 0.05, 0.1, 0.2, 1]
 
   /// The methods of the ablation: BGMD (successive) per fraction, with
-  /// averaged memory and without memory.
-  public static func methods(fractions: [Double] = fractions) -> [MethodSpec] {
-    [MemoryVariant.averaged, .none].flatMap { memory in
+  /// each memory in `memories` (default: averaged, as printed) and without
+  /// memory.
+  public static func methods(fractions: [Double] = fractions,
+                             memories: [MemoryVariant] = [.averaged]) -> [MethodSpec] {
+    (memories.filter { $0 != .none } + [.none]).flatMap { memory in
       fractions.map { MethodSpec(method: .bgmd, memory: memory, fraction: $0) }
     }
   }
@@ -49,7 +51,7 @@ public struct AblationSummary: Sendable, Codable {
     Plot(title: "BGMD: block size k/d with and without memory (\(setting))", xLabel: "iteration",
          yLabel: "test accuracy",
          series: rows.map { row in
-           Plot.Series(name: "k/d=\(row.fraction) \(row.memory == "none" ? "no memory" : "memory")",
+           Plot.Series(name: "k/d=\(row.fraction) \(row.memory == "none" ? "no memory" : "memory \(row.memory)")",
                        points: zip(row.curve.iterations, row.curve.accuracy).map { (Double($0), $1) },
                        style: row.memory == "none" ? "dashed" : nil)
          })
@@ -57,14 +59,17 @@ public struct AblationSummary: Sendable, Codable {
 
   /// Final accuracy: rows k/d, columns with and without memory.
   public func markdown() -> String {
-    var lines = ["| k/d | with memory (averaged) | without memory |", "|---:|---:|---:|"]
+    let memories = rows.map(\.memory).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+      .sorted { ($0 == "none" ? 1 : 0, 0) < ($1 == "none" ? 1 : 0, 0) }
+    var lines = ["| k/d | " + memories.map { $0 == "none" ? "without memory" : "with memory (\($0))" }.joined(separator: " | ") + " |",
+                 "|---:|" + memories.map { _ in "---:|" }.joined()]
     let fractions = rows.map(\.fraction).reduce(into: [Double]()) { if !$0.contains($1) { $0.append($1) } }
     for f in fractions {
       func cell(_ memory: String) -> String {
         guard let r = rows.first(where: { $0.fraction == f && $0.memory == memory }) else { return "–" }
         return String(format: "%.1f ± %.1f", 100 * r.accuracyMean, 100 * r.accuracyStd) + (r.diverged > 0 ? " †\(r.diverged)" : "")
       }
-      lines.append("| \(f) | \(cell("averaged")) | \(cell("none")) |")
+      lines.append("| \(f) | " + memories.map(cell).joined(separator: " | ") + " |")
     }
     return lines.joined(separator: "\n") + "\n"
   }

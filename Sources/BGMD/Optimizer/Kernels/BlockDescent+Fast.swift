@@ -26,7 +26,10 @@ extension BlockDescent {
   /// 2. Algorithm 2 on the scores;
   /// 3. the b × k block of augmented values is gathered and aggregated;
   /// 4. the memory is updated: `averaged`: m̂_{t+1}[j] = (Σᵢ a[i,j]) / b off
-  ///    the block, 0 on it; `per-row`: M is overwritten in place by the
+  ///    the block, 0 on it; `coordinate-median`, `filtered-mean`: the
+  ///    residual is rebuilt in column chunks and reduced
+  ///    (`_robustSharedMemory`, Kernels/BlockDescent+RobustMemory.swift);
+  ///    `per-row`: M is overwritten in place by the
   ///    augmented rows, with 0 on the block (after the rule has returned, so
   ///    a throwing rule leaves the optimizer unchanged, as the generic path).
   ///
@@ -69,7 +72,7 @@ extension BlockDescent {
   private func _fastAugment<E: _FusedStepElement>(_: E.Type, _ rows: Matrix<Element>) -> Matrix<Element>? {
     let source: _AugmentationSource<E>
     switch configuration.memory {
-    case .averaged: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
+    case .averaged, .coordinateMedian, .filteredMean, .normFiltered: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
     case .perRow:
       guard let memory = rowMemory else { return nil }
       source = .perRow(unsafeBitCast(memory.storage, to: [E].self))
@@ -93,7 +96,7 @@ extension BlockDescent {
     let g = unsafeBitCast(rows.storage, to: [E].self)
     var source: _AugmentationSource<E>
     switch configuration.memory {
-    case .averaged: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
+    case .averaged, .coordinateMedian, .filteredMean, .normFiltered: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
     case .perRow:
       guard let memory = rowMemory else { return nil }
       source = .perRow(unsafeBitCast(memory.storage, to: [E].self))
@@ -128,6 +131,16 @@ extension BlockDescent {
     case .averaged:
       averagedMemory = unsafeBitCast(
         E._averagedResidual(sums: moments.sums, rows: b, block: chosen), to: [Element].self)
+    case .normFiltered:
+      averagedMemory = unsafeBitCast(
+        E._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: unsafeBitCast(averagedMemory, to: [E].self),
+                              block: chosen),
+        to: [Element].self)
+    case .coordinateMedian, .filteredMean:
+      averagedMemory = unsafeBitCast(
+        E._robustSharedMemory(g, rows: b, columns: d, gamma: gamma, memory: unsafeBitCast(averagedMemory, to: [E].self),
+                            block: chosen, filtered: configuration.memory == .filteredMean),
+        to: [Element].self)
     case .perRow:
       // Hold M_{t−1} by one reference only, so it is written in place.
       source = .none

@@ -1,7 +1,13 @@
 /// The element types of the fast block step. The kernels below are generic;
 /// these requirements are their `Float` and `Double` instances, so that a
 /// call from generic code reaches code compiled for the concrete type.
-protocol _FusedStepElement: Scalar & BinaryFloatingPoint {
+protocol _FusedStepElement: Scalar & BinaryFloatingPoint & SIMDScalar {
+  /// The vector of the coordinate-median network (`coordinateMedian`'s lanes).
+  associatedtype _MedianVector: _CompareExchangeVector where _MedianVector.Scalar == Self
+  static func _robustSharedMemory(
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, memory: [Self], block: [Int], filtered: Bool) -> [Self]
+  static func _normFilteredMemory(
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, memory: [Self], block: [Int]) -> [Self]
   static func _augmentedColumnMoments(
     _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>
   ) -> (scores: [Double], sums: [Self], total: Double)
@@ -17,6 +23,17 @@ protocol _FusedStepElement: Scalar & BinaryFloatingPoint {
 }
 
 extension Float: _FusedStepElement {
+  typealias _MedianVector = SIMD8<Float>
+  static func _robustSharedMemory(
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, memory: [Float], block: [Int], filtered: Bool
+  ) -> [Float] {
+    BGMD._robustSharedMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block, filtered: filtered)
+  }
+  static func _normFilteredMemory(
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, memory: [Float], block: [Int]
+  ) -> [Float] {
+    BGMD._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block)
+  }
   static func _augmentedColumnMoments(
     _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>
   ) -> (scores: [Double], sums: [Float], total: Double) {
@@ -46,6 +63,17 @@ extension Float: _FusedStepElement {
 }
 
 extension Double: _FusedStepElement {
+  typealias _MedianVector = SIMD4<Double>
+  static func _robustSharedMemory(
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, memory: [Double], block: [Int], filtered: Bool
+  ) -> [Double] {
+    BGMD._robustSharedMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block, filtered: filtered)
+  }
+  static func _normFilteredMemory(
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, memory: [Double], block: [Int]
+  ) -> [Double] {
+    BGMD._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block)
+  }
   static func _augmentedColumnMoments(
     _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>
   ) -> (scores: [Double], sums: [Double], total: Double) {
