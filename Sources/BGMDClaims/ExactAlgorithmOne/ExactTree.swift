@@ -171,6 +171,8 @@ public struct ExactTree: Sendable {
             case .averaged: augmented[i] = Q.add(augmented[i], Q.scale(node.averaged, factor))
             case .perRow: augmented[i] = Q.add(augmented[i], Q.scale(node.perRow[i], factor))
             case .none: break
+            case .coordinateMedian, .filteredMean, .normFiltered:
+              throw ExactTreeError.unsupportedMemory(c.memory)
             }
           }
           let matrix = try Matrix(augmented)
@@ -196,7 +198,7 @@ public struct ExactTree: Sendable {
             let rowMemory = child.residual
             let averaged = Q.scale(rowMemory.reduce(zero, Q.add), Rational(1, b))
             switch c.memory {
-            case .averaged, .none: eMemory += pq * Q.sq(averaged)
+            case .averaged, .none, .coordinateMedian, .filteredMean, .normFiltered: eMemory += pq * Q.sq(averaged)
             case .perRow: for i in 0..<good { eRows[i] += pq * Q.sq(rowMemory[i]) }
             }
             let local = pq / node.probability
@@ -239,7 +241,7 @@ public struct ExactTree: Sendable {
       levelMass.append(mass)
       perturbation.append(eZ)
       switch c.memory {
-      case .averaged, .none:
+      case .averaged, .none, .coordinateMedian, .filteredMean, .normFiltered:
         memory.append(eMemory)
         memoryRowMean.append(eMemory)
       case .perRow:
@@ -407,6 +409,19 @@ final class OffsetOutputs: @unchecked Sendable {
         return mean / Rational(Swift.max(1, good)) + (j < drawn.count ? drawn[j] : Rational(0))
       }
       return AggregationResult(vector: vector)
+    }
+  }
+}
+
+/// A case the exact tree cannot run.
+enum ExactTreeError: Error, CustomStringConvertible {
+  /// Lemmas 3, 4 and 6 are checked for the memories of (8) and the authors' code
+  /// (`averaged`, `per-row`, and `none`); the robust memories have no tree here.
+  case unsupportedMemory(MemoryVariant)
+
+  var description: String {
+    switch self {
+    case .unsupportedMemory(let m): return "the exact tree runs averaged, per-row or none memory, not \(m.rawValue)"
     }
   }
 }

@@ -100,6 +100,10 @@ enum SelfCheckBlockDescent {
           case .averaged: return base + averaged[j]
           case .perRow: return base + perRow[i][j]
           case .none: return base
+          case .coordinateMedian, .filteredMean, .normFiltered:
+            // Not drawn (the generator draws the three variants written out
+            // here); the robust memories' own exact check is lemma5/robust.
+            return base + averaged[j]
           }
         })
       }
@@ -135,7 +139,7 @@ enum SelfCheckBlockDescent {
           return sum / Rational(b)
         }
       case .perRow: perRow = residual
-      case .none: break
+      case .none, .coordinateMedian, .filteredMean, .normFiltered: break
       }
       out.append((x, block, total.isZero ? Rational(1) : kept / total))
     }

@@ -168,6 +168,8 @@ extension BlockDescent {
       case .averaged: work.memory = d  // m̂ from the column sums
       case .perRow: work.memory = b * d  // M rewritten in place
       case .none: work.memory = 0
+      case .coordinateMedian, .filteredMean, .normFiltered:
+        work.memory = 2 * b * d  // the robust memories read the rows twice (RobustMemory.swift)
       }
       outcome.work = work
     }
