@@ -37,8 +37,9 @@ struct _IterateTerms {
   var betaSum: Double, eta: Double, totalWeight: Double
   /// ‖z‖ and ‖z − x̄̂‖.
   var zNorm: Double, offsetNorm: Double
-  /// The largest magnitude of an entry (scaled units).
-  var magnitude: Double
+  /// Upper bounds on Σ_{i∉E} βᵢ‖xᵢ‖ and on Σ wᵢ‖xᵢ‖ / W (from each row's
+  /// largest magnitude: ‖xᵢ‖ ≤ √d·max_j|xᵢⱼ|).
+  var betaRowNorms: Double, meanRowNorm: Double
 }
 
 /// A lower bound on min g that holds in exact arithmetic, from an iterate's
@@ -56,8 +57,8 @@ struct _IterateTerms {
 /// - R̂ vs R: R̂ = Σ̂β·(fl(acc·fl(1/Σ̂β)) − z) with acc = fl(Σ βᵢxᵢ) is
 ///   acc − Σ̂β·z up to 3u·(Σβᵢ|xᵢ| + Σβ·|z|) per coordinate, and acc and
 ///   Σ̂β are within γ(n) of Σ βᵢxᵢ (relative to Σ βᵢ|xᵢ|) and Σ βᵢ, so
-///   ‖R̂ − R‖ ≤ ε_R = γ(n + 4)·Σβ·(X + ‖z‖), with X = √d·max|x| ≥ ‖xᵢ‖;
-/// - x̄̂ vs x̄: ‖x̄̂ − x̄‖ ≤ γ(n + 3)·X;
+///   ‖R̂ − R‖ ≤ ε_R = γ(n + 4)·(Σ βᵢ‖xᵢ‖ + Σβ·‖z‖);
+/// - x̄̂ vs x̄: ‖x̄̂ − x̄‖ ≤ γ(n + 3)·Σ wᵢ‖xᵢ‖ / W;
 /// - the dot product: γ(d + 3)·‖R̂‖·‖z − x̄‖.
 /// The bound is the computed numerator minus these, over an upper bound on
 /// c, rounded down. Negative results are valid but useless bounds.
@@ -65,9 +66,8 @@ struct _IterateTerms {
 func _rigorousLowerBound(_ t: _IterateTerms, atFixedPoint: Bool) -> Double {
   let u = 0x1p-53
   let tau = _gamma(t.d + 6) + 0x1p-80
-  let x = Double(t.d).squareRoot() * t.magnitude * (1 + _gamma(2))
-  let rError = _gamma(t.n + 4) * t.betaSum * (x + t.zNorm) * (1 + _gamma(3))
-  let meanError = _gamma(t.n + 3) * x
+  let rError = _gamma(t.n + 4) * (t.betaRowNorms + t.betaSum * t.zNorm) * (1 + _gamma(3))
+  let meanError = _gamma(t.n + 3) * t.meanRowNorm * (1 + _gamma(2))
   let offset = t.offsetNorm * (1 + _gamma(t.d + 2)) + meanError
   let sNorm = (t.rNorm + rError) * (1 + _gamma(2))
   let aError = (3 * tau + 4 * _gamma(t.n + 2)) * t.objective

@@ -71,7 +71,7 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
       guard let base = p.baseAddress else { return nil }
       let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: 1)
       return _weiszfeld(data, weights: keptWeights, start: .coordinateMedian, options: options,
-                        coincidence: coincidence, magnitude: largest)
+                        coincidence: coincidence, rowMagnitudes: keptLargest)
     }
     guard let outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
     run = outcome
@@ -88,7 +88,7 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
       guard let base = p.baseAddress else { return nil }
       let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: 1)
       return _weiszfeld(data, weights: keptWeights, start: .coordinateMedian, options: options,
-                        coincidence: coincidence.map { $0 * scale }, magnitude: largest * scale)
+                        coincidence: coincidence.map { $0 * scale }, rowMagnitudes: keptLargest.map { $0 * scale })
     }
     guard let outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
     run = outcome
@@ -178,7 +178,7 @@ func _solveWithFusedScan<E: Scalar & _StreamedElement>(
       data, weights: weights, start: .computed(z: consume z, mean: consume mean, rSquared: consume rSquared),
       options: options,
       coincidence: _coincidenceRadii(E.self, columns: d, largest: largest, rowLargest: scan.largest),
-      magnitude: largest)
+      rowMagnitudes: scan.largest)
   }
 }
 
@@ -250,10 +250,16 @@ func _relativeGap(_ objective: Double, _ lowerBound: Double) -> Double {
 @_specialize(where E == Double)
 func _weiszfeld<E: _StreamedElement>(
   _ data: _WeiszfeldData<E>, weights: [Double], start: consuming _WeiszfeldStart, options: GeometricMedianOptions,
-  coincidence: [Double], magnitude: Double
+  coincidence: [Double], rowMagnitudes: [Double]
 ) -> _WeiszfeldRun {
   let n = data.n, d = data.d
   let totalWeight = weights.reduce(0, +)
+  // ‖xᵢ‖ ≤ √d·max_j|xᵢⱼ| (rounded up), for the rounding bounds of the
+  // certificate; and their weighted mean.
+  let rowNorms = rowMagnitudes.map { $0 * Double(d).squareRoot() * (1 + _gamma(3)) }
+  var weightedRowNorms = 0.0
+  for i in 0..<n { weightedRowNorms += weights[i] * rowNorms[i] }
+  let meanRowNorm = weightedRowNorms / totalWeight * (1 + _gamma(n + 2))
   // A proven upper bound on g(z) from the computed ĝ (`_objectiveUpperBound`);
   // ĝ = 0 is exact only when z is every row with positive weight, checked
   // entry by entry (squares of tiny differences can underflow to 0).
@@ -347,6 +353,8 @@ func _weiszfeld<E: _StreamedElement>(
     // The lower bound of the dual construction, made rigorous against the
     // rounding of every term (`_rigorousLowerBound`), and a proven upper
     // bound on g(z): the certificate holds in exact arithmetic.
+    var betaRowNorms = 0.0
+    for i in 0..<n where beta[i] > 0 { betaRowNorms += beta[i] * rowNorms[i] }
     var zSquared = 0.0, offsetSquared = 0.0
     for j in 0..<d {
       zSquared += z[j] * z[j]
@@ -358,7 +366,7 @@ func _weiszfeld<E: _StreamedElement>(
         n: n, d: d, objective: objective, coincidentObjective: coincidentObjective, rNorm: rNorm,
         rDotOffset: terms.rDotOffset, betaSum: betaSum, eta: eta, totalWeight: totalWeight,
         zNorm: zSquared.squareRoot() * (1 + _gamma(d + 2)), offsetNorm: offsetSquared.squareRoot(),
-        magnitude: magnitude),
+        betaRowNorms: betaRowNorms * (1 + _gamma(n + 2)), meanRowNorm: meanRowNorm),
       atFixedPoint: atFixedPoint)
     bestLower = max(bestLower, lower)
     let upper = objectiveBound(objective, z)
