@@ -137,7 +137,8 @@ func temporaryDirectory(_ name: String) -> String {
     #expect(names.contains("feature-additive-40") && names.contains("backdoor-20") && names.contains("additive-40-fixed"))
     #expect(ExperimentSetting.named("bit-flip-40-fixed")?.schedule == .fixed)
     #expect(ExperimentSetting.named("impulse-20")?.corruption == CorruptionSpec(kind: .impulse, fraction: 0.2))
-    #expect(MethodSpec.table3.map(\.label) == ["sgd", "cmd", "gmd", "bgmd", "bgmd/top-k", "bgmd/per-row"])
+    #expect(MethodSpec.table3.map(\.label) == ["sgd", "cmd", "gmd", "bgmd", "bgmd/top-k", "bgmd/per-row",
+                                               "bgmd/coordinate-median", "bgmd/filtered-mean", "bgmd/norm-filtered"])
   }
 
   @Test func summariesOfCurves() {
