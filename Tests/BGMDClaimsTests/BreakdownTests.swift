@@ -146,7 +146,9 @@ import Testing
 
   @Test func familyRegistersEveryClaimId() {
     let ids = Set(BreakdownClaims.family.claims.map(\.id))
-    #expect(ids.count == 10 + 18 + 1)
+    // 5 rules + 5 block-gm readings; sgd, cmd, gmd + bgmd per memory and reading; gm/robustness-bound.
+    #expect(ids.count == 10 + 3 + MemoryVariant.allCases.count * SelectionReading.allCases.count + 1)
+    #expect(ids.contains("breakdown/training/bgmd/filtered-mean/successive"))
     #expect(ids.contains("breakdown/aggregate/block-gm/with-replacement"))
     #expect(ids.contains("breakdown/training/bgmd/per-row/top-k"))
     #expect(ids.contains("gm/robustness-bound"))
