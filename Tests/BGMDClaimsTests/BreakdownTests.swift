@@ -146,7 +146,9 @@ import Testing
 
   @Test func familyRegistersEveryClaimId() {
     let ids = Set(BreakdownClaims.family.claims.map(\.id))
-    #expect(ids.count == 10 + 18 + 1)
+    // 10 aggregation claims; sgd, cmd, gmd and bgmd/<memory>/<reading>; gm/robustness-bound.
+    #expect(ids.count == 10 + 3 + MemoryVariant.allCases.count * SelectionReading.allCases.count + 1)
+    #expect(ids.contains("breakdown/training/bgmd/norm-filtered/successive"))
     #expect(ids.contains("breakdown/aggregate/block-gm/with-replacement"))
     #expect(ids.contains("breakdown/training/bgmd/per-row/top-k"))
     #expect(ids.contains("gm/robustness-bound"))
