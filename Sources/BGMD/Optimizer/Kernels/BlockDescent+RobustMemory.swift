@@ -202,9 +202,23 @@ func _sumKeptRows<E: _FusedStepElement>(
   var start = 0
   while start < d {
     let end = min(start + 4 * _robustChunkColumns, d)
+    let whole = start + ((end - start) & ~7)
+    let gamma8 = SIMD8<E>(repeating: gamma)
     for i in kept {
       let row = x + i &* d
-      for j in start..<end { s[j] += gamma * row[j] + m[j] }
+      var j = start
+      // Lane-wise the same operations as the scalar loop below.
+      while j < whole {
+        let a = gamma8 * UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<E>.self)
+          + UnsafeRawPointer(m + j).loadUnaligned(as: SIMD8<E>.self)
+        let sum = UnsafeRawPointer(s + j).loadUnaligned(as: SIMD8<E>.self) + a
+        UnsafeMutableRawPointer(s + j).storeBytes(of: sum, as: SIMD8<E>.self)
+        j &+= 8
+      }
+      while j < end {
+        s[j] += gamma * row[j] + m[j]
+        j &+= 1
+      }
     }
     start = end
   }
