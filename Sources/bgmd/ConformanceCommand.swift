@@ -65,19 +65,9 @@ struct Conformance: ParsableCommand {
         return p
       }
     }
-    let chosenProfile: Profile
-    if let text = profile {
-      guard let p = Profile(rawValue: text.lowercased()) else { throw ValidationError("--profile \(text): expected quick, standard or deep") }
-      chosenProfile = p
-    } else {
-      chosenProfile = try Profile.fromEnvironment(default: .quick, names: ClaimRegistry.names)
-    }
-    let runSeedValue = try seed ?? runSeed(default: 1, names: ClaimRegistry.names)
-    let parsedShard: Shard
-    do {
-      parsedShard = try ShardEnvironment.parse(shard, environment: ProcessInfo.processInfo.environment, count: shardCount)
-    } catch { throw ValidationError("--shard: \(error)") }
-    try OptionRange.atLeast("jobs", jobs, 1)
+    let settings = try CampaignSettings(profile: profile, defaultProfile: .quick, seed: seed, shard: shard,
+                                        shardCount: shardCount, jobs: jobs)
+    let chosenProfile = settings.profile, runSeedValue = settings.seed, parsedShard = settings.shard
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
     let reportDirectory = URL(fileURLWithPath: report, relativeTo: cwd).standardizedFileURL
     let fixtureRoot = fixtures.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL }

@@ -38,21 +38,9 @@ struct Verify: ParsableCommand {
   var strict = false
 
   func run() throws {
-    let chosenProfile: Profile
-    if let text = profile {
-      guard let p = Profile(rawValue: text.lowercased()) else {
-        throw ValidationError("--profile \(text): expected quick, standard or deep")
-      }
-      chosenProfile = p
-    } else {
-      chosenProfile = try Profile.fromEnvironment(default: .standard, names: ClaimRegistry.names)
-    }
-    let runSeedValue = try seed ?? runSeed(default: 1, names: ClaimRegistry.names)
-    let parsedShard: Shard
-    do {
-      parsedShard = try ShardEnvironment.parse(shard, environment: ProcessInfo.processInfo.environment, count: shardCount)
-    } catch { throw ValidationError("--shard: \(error)") }
-    try OptionRange.atLeast("jobs", jobs, 1)
+    let settings = try CampaignSettings(profile: profile, defaultProfile: .standard, seed: seed, shard: shard,
+                                        shardCount: shardCount, jobs: jobs)
+    let chosenProfile = settings.profile, runSeedValue = settings.seed, parsedShard = settings.shard
     let selected = ClaimRegistry.select(claims)
     guard !selected.isEmpty else {
       throw ValidationError(ClaimRegistry.all.isEmpty
