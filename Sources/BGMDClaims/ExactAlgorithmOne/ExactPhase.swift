@@ -171,3 +171,24 @@ func isCorrupted(_ setting: String) -> Bool { setting == "corrupted" }
 
 /// Claim-id segments (docs/claim-ids.md): `lemmaN/<kind>/<memory>/<setting>/<last>`.
 func idSegments(_ id: String) -> [String] { id.split(separator: "/").map(String.init) }
+
+/// The claims of Lemmas 3 and 4: one per memory of the exact tree (`averaged`,
+/// `per-row`), setting (`clean`, `corrupted`) and reading of Assumption 1,
+/// each checked by `check` with its `controls`.
+func memorySettingReadingClaims(
+  id: (MemoryVariant, String, Assumption1Reading) -> String,
+  controls: (MemoryVariant, String, Assumption1Reading) -> [ControlSpec],
+  check: @escaping @Sendable (ClaimContext, MemoryVariant, String, Assumption1Reading) throws -> ClaimRecord
+) -> [ClaimSpec] {
+  var claims: [ClaimSpec] = []
+  for memory in [MemoryVariant.averaged, .perRow] {
+    for setting in ["clean", "corrupted"] {
+      for reading in Assumption1Reading.allCases {
+        claims.append(ClaimSpec(id: id(memory, setting, reading), controls: controls(memory, setting, reading)) { ctx in
+          try check(ctx, memory, setting, reading)
+        })
+      }
+    }
+  }
+  return claims
+}

@@ -24,15 +24,8 @@ public enum Lemma3Claims {
 
   /// The family and its claims.
   public static var family: ClaimFamily {
-    var claims: [ClaimSpec] = []
-    for memory in [MemoryVariant.averaged, .perRow] {
-      for setting in ["clean", "corrupted"] {
-        for reading in Assumption1Reading.allCases {
-          claims.append(ClaimSpec(id: id(memory, setting, reading), controls: controls(memory, setting, reading)) { ctx in
-            try check(ctx, memory: memory, setting: setting, reading: reading)
-          })
-        }
-      }
+    let claims = memorySettingReadingClaims(id: id, controls: controls) { ctx, memory, setting, reading in
+      try check(ctx, memory: memory, setting: setting, reading: reading)
     }
     return ClaimFamily(name: "lemma-3", title: "Lemma 3", document: "Proofs/lemma-3.md", prefixes: ["lemma3"],
                        claims: claims, replay: { try replay($0) })

@@ -19,15 +19,8 @@ public enum Lemma4Claims {
 
   /// The family and its claims.
   public static var family: ClaimFamily {
-    var claims: [ClaimSpec] = []
-    for memory in [MemoryVariant.averaged, .perRow] {
-      for setting in ["clean", "corrupted"] {
-        for reading in Assumption1Reading.allCases {
-          claims.append(ClaimSpec(id: id(memory, setting, reading), controls: controls(memory, setting, reading)) { ctx in
-            try check(ctx, memory: memory, setting: setting, reading: reading)
-          })
-        }
-      }
+    let claims = memorySettingReadingClaims(id: id, controls: controls) { ctx, memory, setting, reading in
+      try check(ctx, memory: memory, setting: setting, reading: reading)
     }
     return ClaimFamily(name: "lemma-4", title: "Lemma 4", document: "Proofs/lemma-4.md", prefixes: ["lemma4"],
                        claims: claims, replay: { try replay($0) })
