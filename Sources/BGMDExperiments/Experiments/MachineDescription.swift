@@ -23,16 +23,9 @@ public enum MachineDescription {
     return info
   }
 
-  /// The instruction set the numeric targets were compiled for:
-  /// `Package.swift` compiles them for AVX2 when the build machine has it
-  /// and BGMD_PORTABLE is unset.
-  public static var simdLevel: String {
-    #if BGMD_AVX2
-    return "AVX2 (-target-cpu haswell)"
-    #else
-    return "the target's baseline"
-    #endif
-  }
+  /// The instruction set the numeric targets were compiled for, as BGMD
+  /// (built with those settings) reports it: this target is not.
+  public static var simdLevel: String { SIMDLevel.current }
 
   /// The Swift compiler version this code was compiled with (to the minor
   /// version, from `#if compiler`).
