@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClaimCheck
 @_spi(Benchmarks) import BGMD
 import BGMDExperiments
 import Randomness
@@ -41,23 +42,23 @@ struct Bench: ParsableCommand {
     let gmSizes = quick ? [2_000, 20_000] : [100_000, 1_000_000]
     let repetitions = quick ? 3 : 5
     let epsilon = 1e-6
-    var sections: [(String, String)] = [
-      ("schema", JSONText.string("bgmd-bench/1")),
-      ("quick", "\(quick)"),
-      ("repetitions", "\(repetitions)"),
-      ("machine", JSONText.object(
-        MachineDescription.current().sorted { $0.key < $1.key }.map { ($0.key, JSONText.string($0.value)) })),
+    var sections: [String: JSONValue] = [
+      "schema": .string("bgmd-bench/1"),
+      "quick": .bool(quick),
+      "repetitions": .count(repetitions),
+      "machine": .object(MachineDescription.current().mapValues { .string($0) }),
     ]
     let g = benchGradients(rows: b, columns: dPaper, seed: 1)
-    sections.append(("bgmdVersusGmd", try benchStep(g, epsilon: epsilon, repetitions: repetitions)))
-    var gm: [String] = []
+    sections["bgmdVersusGmd"] = try benchStep(g, epsilon: epsilon, repetitions: repetitions)
+    var gm: [JSONValue] = []
     for d in gmSizes {
       gm.append(try benchGeometricMedian(benchGradients(rows: b, columns: d, seed: 2), epsilon: epsilon,
                                          repetitions: repetitions))
     }
-    sections.append(("geometricMedian", JSONText.array(gm)))
-    sections.append(("successiveSelection", try benchSelection(g, repetitions: repetitions)))
-    try Output.line(JSONText.object(sections))
+    sections["geometricMedian"] = .array(gm)
+    sections["successiveSelection"] = try benchSelection(g, repetitions: repetitions)
+    let data = try ClaimCheckJSON.encoder(pretty: false).encode(JSONValue.object(sections))
+    try Output.line(String(decoding: data, as: UTF8.self))
   }
 }
 
@@ -98,7 +99,13 @@ extension Double {
 /// untimed step first, so the timed steps start from a non-zero memory. GMD
 /// is the GM call on all d coordinates directly (`geometricMedian`), which
 /// is what a GMD step aggregates and no more.
-func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> String {
+///
+/// Targets (issue 12): the step ≤ 1.5 × (GM on its block + one streaming
+/// read of G), both measured in the same run (`stepOverFloor`); the GM on
+/// all of G certified in ≤ 8 streaming reads of G (`gmdInStreamingReads`).
+/// The step's own phases (`phases`, timed inside the step by
+/// `BlockDescent._phaseSeconds`) say where its time goes.
+func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> JSONValue {
   let d = g.columns, b = g.rows
   let k = Int((0.1 * Double(d)).rounded(.up))
   let options = GeometricMedianOptions(epsilon: epsilon)
@@ -127,6 +134,7 @@ func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> 
   var robustTimes = robustMemories.map { _ in [Double]() }
   var gmdTimes: [Double] = [], bgmdTimes: [Double] = []
   var gmdIterations = 0, bgmdIterations = 0
+  var phases: [StepPhaseSeconds] = []
   for _ in 0..<repetitions {
     gmdTimes.append(try timeSeconds {
       gmdIterations = try geometricMedian(g, options: options).certificate.iterations
@@ -140,9 +148,18 @@ func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> 
       })
     }
   }
+  // The same step again with its phases timed inside it (a separate set of
+  // repetitions, so reading the clock does not touch the times above).
+  var phased = optimizer
+  phased._phaseSeconds = StepPhaseSeconds()
+  var phaseRng = Xoshiro256(seed: 6)
+  for _ in 0..<repetitions {
+    _ = try phased.step(rows: g, goodRows: goodRows, using: &phaseRng)
+    if let p = phased._phaseSeconds { phases.append(p) }
+  }
   // Two parts of the BGMD step timed alone (library calls on the same
-  // rows): the selection from the scores, and the GM on a b×k block. The
-  // rest of the step is its passes over G (scores, gather) and O(d) updates.
+  // rows): the selection from the scores, and the GM on a b×k block; and
+  // the streaming read of G that bounds every pass over it.
   let scores = squaredColumnNorms(g)
   var selectionTimes: [Double] = [], blockTimes: [Double] = [], readTimes: [Double] = []
   var block: [Int] = []
@@ -156,41 +173,54 @@ func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> 
     blockTimes.append(try timeSeconds { _ = try geometricMedian(gathered, options: options) })
   }
   let gmd = medianSeconds(gmdTimes), bgmd = medianSeconds(bgmdTimes)
-  let robustFields = robustMemories.indices.map { v -> String in
+  let robustFields: [JSONValue] = robustMemories.indices.map { v in
     let seconds = medianSeconds(robustTimes[v])
-    return JSONText.object([
-      ("memory", JSONText.string(robustMemories[v].rawValue)),
-      ("seconds", JSONText.number(seconds)),
-      ("ratioToAveraged", JSONText.number(seconds / bgmd)), ("targetRatio", "1.5"),
-      ("metRatio", "\(seconds <= 1.5 * bgmd)"),
-      ("fasterThanGmd", "\(seconds < gmd)"),
+    return .object([
+      "memory": .string(robustMemories[v].rawValue),
+      "seconds": .number(seconds),
+      "ratioToAveraged": .number(seconds / bgmd), "targetRatio": .number(1.5),
+      "metRatio": .bool(seconds <= 1.5 * bgmd),
+      "fasterThanGmd": .bool(seconds < gmd),
     ])
   }
   let selection = medianSeconds(selectionTimes), blockMedian = medianSeconds(blockTimes)
   let read = medianSeconds(readTimes)
-  let speedup = gmd / bgmd
   // Every reading but `uniform` depends on every column's norm, so a BGMD
   // step reads all b·d entries of G at least once, besides solving the GM
-  // on the block. With this GM solver, no step can be faster than
-  // (block GM + one streaming read of G).
-  let ceiling = gmd / (blockMedian + read)
-  return JSONText.object([
-    ("b", "\(b)"), ("d", "\(d)"), ("k", "\(k)"), ("epsilon", JSONText.number(epsilon)),
-    ("bgmd", JSONText.string("BlockDescent.step, averaged, successive, record none")),
-    ("bgmdSelectionSeconds", JSONText.number(selection)),
-    ("bgmdBlockGeometricMedianSeconds", JSONText.number(blockMedian)),
-    ("bgmdRestSeconds", JSONText.number(bgmd - selection - blockMedian)),
-    ("gmd", JSONText.string("geometricMedian on all d")),
-    ("gmdSeconds", JSONText.number(gmd)), ("gmdIterations", "\(gmdIterations)"),
-    ("bgmdSeconds", JSONText.number(bgmd)), ("bgmdIterations", "\(bgmdIterations)"),
-    ("speedup", JSONText.number(speedup)), ("target", "8"), ("met", "\(speedup >= 8)"),
-    ("streamingReadSeconds", JSONText.number(read)),
-    ("speedupCeiling", JSONText.number(ceiling)), ("ceilingAllowsTarget", "\(ceiling >= 8)"),
-    ("speedupCeilingDefinition", JSONText.string(
-      "gmdSeconds / (bgmdBlockGeometricMedianSeconds + streamingReadSeconds): one read of G for the column norms plus the GM on the block, with everything else free")),
-    ("gmdInStreamingReads", JSONText.number(gmd / read)),
-    ("robustMemorySteps", "[" + robustFields.joined(separator: ", ") + "]"),
-    ("checksum", JSONText.number(Double(sink))),
+  // on the block: (block GM + one streaming read of G) is its floor.
+  let floor = blockMedian + read
+  let stepOverFloor = bgmd / floor
+  let gmdReads = gmd / read
+  func phase(_ value: (StepPhaseSeconds) -> Double) -> JSONValue { .number(medianSeconds(phases.map(value))) }
+  return .object([
+    "b": .count(b), "d": .count(d), "k": .count(k), "epsilon": .number(epsilon),
+    "bgmd": .string("BlockDescent.step, averaged, successive, record none"),
+    "bgmdSelectionSeconds": .number(selection),
+    "bgmdBlockGeometricMedianSeconds": .number(blockMedian),
+    "bgmdRestSeconds": .number(bgmd - selection - blockMedian),
+    "phases": .object([
+      "definition": .string("median seconds of each phase of BlockDescent.step, timed inside the step (BlockDescent._phaseSeconds) in separate repetitions"),
+      "moments": phase(\.moments), "selection": phase(\.selection), "gather": phase(\.gather),
+      "rule": phase(\.rule), "scatter": phase(\.scatter), "memory": phase(\.memory), "update": phase(\.update),
+      "total": phase(\.total),
+      "momentsInStreamingReads": .number(medianSeconds(phases.map(\.moments)) / read),
+    ]),
+    "gmd": .string("geometricMedian on all d"),
+    "gmdSeconds": .number(gmd), "gmdIterations": .count(gmdIterations),
+    "bgmdSeconds": .number(bgmd), "bgmdIterations": .count(bgmdIterations),
+    "speedup": .number(gmd / bgmd),
+    "streamingReadSeconds": .number(read),
+    "stepFloorSeconds": .number(floor),
+    "stepFloorDefinition": .string(
+      "bgmdBlockGeometricMedianSeconds + streamingReadSeconds: the GM on the block plus one read of G for the column norms, with everything else free"),
+    "stepOverFloor": .number(stepOverFloor), "stepOverFloorTarget": .number(1.5),
+    "stepOverFloorMet": .bool(stepOverFloor <= 1.5),
+    "speedupCeiling": .number(gmd / floor),
+    "speedupCeilingDefinition": .string("gmdSeconds / stepFloorSeconds: the largest speedup any BGMD step with this GM solver can have"),
+    "gmdInStreamingReads": .number(gmdReads), "gmdInStreamingReadsTarget": .number(8),
+    "gmdInStreamingReadsMet": .bool(gmdReads <= 8),
+    "robustMemorySteps": .array(robustFields),
+    "checksum": .number(Double(sink)),
   ])
 }
 
@@ -215,7 +245,7 @@ func streamingSum(_ g: Matrix<Float>) -> Float {
   }
 }
 
-func benchGeometricMedian(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> String {
+func benchGeometricMedian(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> JSONValue {
   let bytes = Double(g.storage.count * MemoryLayout<Float>.size)
   var solveTimes: [Double] = [], setupTimes: [Double] = [], baselineTimes: [Double] = []
   var iterations = 0
@@ -236,17 +266,18 @@ func benchGeometricMedian(_ g: Matrix<Float>, epsilon: Double, repetitions: Int)
   let perIteration = iterations > 0 ? (solve - setup) / Double(iterations) : .nan
   let rate = bytes / perIteration, baselineRate = bytes / baseline
   let ratio = rate / baselineRate
-  return JSONText.object([
-    ("b", "\(g.rows)"), ("d", "\(g.columns)"), ("epsilon", JSONText.number(epsilon)),
-    ("secondsPerSolve", JSONText.number(solve)), ("iterations", "\(iterations)"),
-    ("startSeconds", JSONText.number(setup)), ("secondsPerIteration", JSONText.number(perIteration)),
-    ("bytesPerIteration", JSONText.number(bytes)), ("bytesPerSecond", JSONText.number(rate)),
-    ("baselineBytesPerSecond", JSONText.number(baselineRate)), ("ratio", JSONText.number(ratio)),
-    ("target", "0.5"), ("met", "\(ratio >= 0.5)"), ("checksum", JSONText.number(Double(sink))),
+  return .object([
+    "b": .count(g.rows), "d": .count(g.columns), "epsilon": .number(epsilon),
+    "secondsPerSolve": .number(solve), "iterations": .count(iterations),
+    "solveInStreamingReads": .number(solve / baseline),
+    "startSeconds": .number(setup), "secondsPerIteration": .number(perIteration),
+    "bytesPerIteration": .number(bytes), "bytesPerSecond": .number(rate),
+    "baselineBytesPerSecond": .number(baselineRate), "ratio": .number(ratio),
+    "target": .number(0.5), "met": .bool(ratio >= 0.5), "checksum": .number(Double(sink)),
   ])
 }
 
-func benchSelection(_ g: Matrix<Float>, repetitions: Int) throws -> String {
+func benchSelection(_ g: Matrix<Float>, repetitions: Int) throws -> JSONValue {
   let d = g.columns
   let k = Int((0.1 * Double(d)).rounded(.up))
   var normTimes: [Double] = [], selectTimes: [Double] = []
@@ -269,15 +300,15 @@ func benchSelection(_ g: Matrix<Float>, repetitions: Int) throws -> String {
   }
   let norms = medianSeconds(normTimes), selection = medianSeconds(selectTimes)
   let ratio = selection / norms
-  return JSONText.object([
-    ("b", "\(g.rows)"), ("d", "\(d)"), ("k", "\(k)"), ("blockSize", "\(size)"),
-    ("columnNormsSeconds", JSONText.number(norms)), ("selectionSeconds", JSONText.number(selection)),
-    ("ratio", JSONText.number(ratio)), ("target", "3"), ("met", "\(ratio <= 3)"),
-    ("phases", JSONText.object([
-      ("scoreCheckSeconds", JSONText.number(medianSeconds(checkTimes))),
-      ("keysSeconds", JSONText.number(medianSeconds(keyTimes))),
-      ("smallestKeysSeconds", JSONText.number(medianSeconds(smallestTimes))),
-      ("blockSize", "\(phaseSize)"),
-    ])),
+  return .object([
+    "b": .count(g.rows), "d": .count(d), "k": .count(k), "blockSize": .count(size),
+    "columnNormsSeconds": .number(norms), "selectionSeconds": .number(selection),
+    "ratio": .number(ratio), "target": .number(3), "met": .bool(ratio <= 3),
+    "phases": .object([
+      "scoreCheckSeconds": .number(medianSeconds(checkTimes)),
+      "keysSeconds": .number(medianSeconds(keyTimes)),
+      "smallestKeysSeconds": .number(medianSeconds(smallestTimes)),
+      "blockSize": .count(phaseSize),
+    ]),
   ])
 }

@@ -32,19 +32,3 @@ enum JSONText {
 
   static func array(_ values: [String]) -> String { "[" + values.joined(separator: ", ") + "]" }
 }
-
-/// The median of a non-empty list of durations in seconds.
-func medianSeconds(_ values: [Double]) -> Double {
-  let sorted = values.sorted()
-  let n = sorted.count
-  if n == 0 { return .nan }
-  return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-}
-
-/// Seconds elapsed while running `body`.
-func timeSeconds(_ body: () throws -> Void) rethrows -> Double {
-  let start = ContinuousClock.now
-  try body()
-  let elapsed = ContinuousClock.now - start
-  return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-}

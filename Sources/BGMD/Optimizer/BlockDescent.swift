@@ -94,6 +94,9 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
   /// selection runs its counting reference (`countedSelectBlock`, the same
   /// block from the same random words). A step that throws adds nothing.
   public var workCount: WorkCount?
+  /// When non-nil, each fast block step overwrites it with the seconds of
+  /// its phases (`bgmd bench`); nil (the default): no clock is read.
+  @_spi(Benchmarks) public var _phaseSeconds: StepPhaseSeconds?
 
   /// An optimizer at x_0 = `initialIterate` with zero memory.
   /// - Throws: `ShapeError` when b < 1, d < 1 or the block size does not fit d.
@@ -193,7 +196,9 @@ public struct BlockDescent<Rule: AggregationRule>: Sendable {
     }
 
     // 5. Update.
+    var clock = _PhaseClock(enabled: _phaseSeconds != nil)
     applyUpdate(outcome.aggregate)
+    if _phaseSeconds != nil { _phaseSeconds?.update = clock.lap() }
     iteration += 1
     if var work = workCount {
       var step = outcome.work

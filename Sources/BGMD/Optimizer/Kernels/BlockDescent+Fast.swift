@@ -103,9 +103,12 @@ extension BlockDescent {
     case .none: source = .none
     }
 
+    var clock = _PhaseClock(enabled: _phaseSeconds != nil)
+    var phases = StepPhaseSeconds()
     // 1. Scores (and column sums) of the augmented rows, read-only.
     let moments = E._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
     guard moments.total.isFinite else { return nil }
+    phases.moments = clock.lap()
 
     // 2–3. Selection, gather, aggregation.
     var work = WorkCount()
@@ -117,14 +120,18 @@ extension BlockDescent {
     } else {
       chosen = try selectBlock(scores: moments.scores, k: k, reading: reading, using: &rng)
     }
+    phases.selection = clock.lap()
     let gathered = E._gatherAugmentedBlock(g, rows: b, columns: d, gamma: gamma, source: source, block: chosen)
+    phases.gather = clock.lap()
     let result = try rule.aggregate(
       Matrix(_unchecked: b, chosen.count, unsafeBitCast(gathered, to: [Element].self)), using: &rng)
+    phases.rule = clock.lap()
     guard result.vector.count == chosen.count else {
       throw ShapeError.dimensionMismatch(what: "the rule's aggregate", expected: chosen.count, found: result.vector.count)
     }
     let aggregate = E._scatter(unsafeBitCast(result.vector, to: [E].self), into: d, at: chosen)
     let retained = _retainedFraction(scores: moments.scores, block: chosen, total: moments.total)
+    phases.scatter = clock.lap()
 
     // 4. Memory update.
     switch configuration.memory {
@@ -155,6 +162,8 @@ extension BlockDescent {
     case .none:
       break
     }
+    phases.memory = clock.lap()
+    if _phaseSeconds != nil { _phaseSeconds = phases }
     var outcome = _StepOutcome(
       aggregate: unsafeBitCast(aggregate, to: [Element].self), block: chosen, result: result,
       retained: retained, augmented: nil, residual: nil)
