@@ -204,6 +204,28 @@ func expectFastPathMatchesGeneric<E: Scalar & Real & BinaryFloatingPoint, Rule: 
         #expect(kernel.sums.isEmpty)
       }
       #expect(kernel.total.isFinite)
+      #expect(kernel.deviations.isEmpty, "deviations only when asked for")
     }
+  }
+
+  /// The row norms ‖aᵢ − m̂‖² the moments pass computes for `norm-filtered`
+  /// (Float kernel and generic Double pass), against `_rowSquaredDistances`
+  /// on the augmented rows, bit for bit, with the scores and sums unchanged.
+  @Test(arguments: shapes)
+  func rowDeviationsMatchTheReferenceBitForBit(b: Int, d: Int) throws {
+    var rng = Xoshiro256(seed: UInt64(b * 7 + d))
+    let g = (0..<(b * d)).map { _ in rng.standardNormal() * 3 }
+    let m = (0..<d).map { _ in rng.standardNormal() }
+    let gf = g.map { Float($0) }, mf = m.map { Float($0) }
+    let gamma: Float = 0.3
+    let augmented = Matrix<Float>(_unchecked: b, d, (0..<(b * d)).map { gamma * gf[$0] + mf[$0 % d] })
+    let float = _floatAugmentedColumnMoments(gf, rows: b, columns: d, gamma: gamma, source: .averaged(mf),
+                                             rowDeviations: true)
+    let plain = _floatAugmentedColumnMoments(gf, rows: b, columns: d, gamma: gamma, source: .averaged(mf))
+    #expect(sameBits(float.deviations, _rowSquaredDistances(augmented, center: mf)))
+    #expect(sameBits(float.scores, plain.scores) && sameBits(float.sums, plain.sums))
+    let augmentedDouble = Matrix<Double>(_unchecked: b, d, (0..<(b * d)).map { 0.3 * g[$0] + m[$0 % d] })
+    let double = _augmentedColumnMoments(g, rows: b, columns: d, gamma: 0.3, source: .averaged(m), rowDeviations: true)
+    #expect(sameBits(double.deviations, _rowSquaredDistances(augmentedDouble, center: m)))
   }
 }

@@ -106,7 +106,8 @@ extension BlockDescent {
     var clock = _PhaseClock(enabled: _phaseSeconds != nil)
     var phases = StepPhaseSeconds()
     // 1. Scores (and column sums) of the augmented rows, read-only.
-    let moments = E._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+    let moments = E._augmentedColumnMoments(
+      g, rows: b, columns: d, gamma: gamma, source: source, rowDeviations: configuration.memory == .normFiltered)
     guard moments.total.isFinite else { return nil }
     phases.moments = clock.lap()
 
@@ -141,7 +142,7 @@ extension BlockDescent {
     case .normFiltered:
       averagedMemory = unsafeBitCast(
         E._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: unsafeBitCast(averagedMemory, to: [E].self),
-                              block: chosen),
+                              block: chosen, deviations: moments.deviations),
         to: [Element].self)
     case .coordinateMedian, .filteredMean:
       averagedMemory = unsafeBitCast(

@@ -7,10 +7,10 @@ protocol _FusedStepElement: Scalar & BinaryFloatingPoint & SIMDScalar {
   static func _robustSharedMemory(
     _ g: [Self], rows b: Int, columns d: Int, gamma: Self, memory: [Self], block: [Int], filtered: Bool) -> [Self]
   static func _normFilteredMemory(
-    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, memory: [Self], block: [Int]) -> [Self]
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, memory: [Self], block: [Int], deviations: [Self]) -> [Self]
   static func _augmentedColumnMoments(
-    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>
-  ) -> (scores: [Double], sums: [Self], total: Double)
+    _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>, rowDeviations: Bool
+  ) -> _ColumnMoments<Self>
   static func _gatherAugmentedBlock(
     _ g: [Self], rows b: Int, columns d: Int, gamma: Self, source: _AugmentationSource<Self>, block: [Int]
   ) -> [Self]
@@ -30,14 +30,15 @@ extension Float: _FusedStepElement {
     BGMD._robustSharedMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block, filtered: filtered)
   }
   static func _normFilteredMemory(
-    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, memory: [Float], block: [Int]
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, memory: [Float], block: [Int], deviations: [Float]
   ) -> [Float] {
-    BGMD._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block)
+    BGMD._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block,
+                             deviations: deviations)
   }
   static func _augmentedColumnMoments(
-    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>
-  ) -> (scores: [Double], sums: [Float], total: Double) {
-    _floatAugmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+    _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>, rowDeviations: Bool
+  ) -> _ColumnMoments<Float> {
+    _floatAugmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source, rowDeviations: rowDeviations)
   }
   static func _gatherAugmentedBlock(
     _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>, block: [Int]
@@ -70,14 +71,15 @@ extension Double: _FusedStepElement {
     BGMD._robustSharedMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block, filtered: filtered)
   }
   static func _normFilteredMemory(
-    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, memory: [Double], block: [Int]
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, memory: [Double], block: [Int], deviations: [Double]
   ) -> [Double] {
-    BGMD._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block)
+    BGMD._normFilteredMemory(g, rows: b, columns: d, gamma: gamma, memory: memory, block: block,
+                             deviations: deviations)
   }
   static func _augmentedColumnMoments(
-    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>
-  ) -> (scores: [Double], sums: [Double], total: Double) {
-    BGMD._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source)
+    _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>, rowDeviations: Bool
+  ) -> _ColumnMoments<Double> {
+    BGMD._augmentedColumnMoments(g, rows: b, columns: d, gamma: gamma, source: source, rowDeviations: rowDeviations)
   }
   static func _gatherAugmentedBlock(
     _ g: [Double], rows b: Int, columns d: Int, gamma: Double, source: _AugmentationSource<Double>, block: [Int]
@@ -112,20 +114,41 @@ enum _AugmentationSource<E> {
   case none
 }
 
+/// What the moments pass computes (`_augmentedColumnMoments`).
+struct _ColumnMoments<E> {
+  /// s_j = Σᵢ a[i,j]² in `Double`.
+  var scores: [Double]
+  /// Σᵢ a[i,j] in E (`averaged` only; empty otherwise).
+  var sums: [E]
+  /// Σ_j s_j.
+  var total: Double
+  /// ‖aᵢ − m̂‖² per row, in E and in the order of `_rowSquaredDistances`
+  /// (lane j mod 8, lanes reduced by `_reduceEight`), when asked for
+  /// (`averaged` source only; empty otherwise): the row norms the
+  /// `norm-filtered` memory filters on, from the same pass.
+  var deviations: [E]
+}
+
 /// s_j = Σᵢ a[i,j]² in `Double` and (for `averaged`) Σᵢ a[i,j] in E, for the
 /// augmented entries a = fl(fl(γ·g) + memory), each accumulated over i in
-/// increasing order (the order of `squaredColumnNorms` and `columnMeans`).
+/// increasing order (the order of `squaredColumnNorms` and `columnMeans`);
+/// with `rowDeviations` (and an `averaged` source), also
+/// ‖aᵢ − m̂‖² row by row as `_rowSquaredDistances(augmented, center: m̂)`
+/// computes it (each row's columns in increasing order, lane j mod 8).
 /// Column chunks of `_momentChunkColumns`, so the accumulators stay in cache while
 /// the rows stream through.
 /// - Complexity: O(b·d), one pass over G (and M for `per-row`).
 func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
-  _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>
-) -> (scores: [Double], sums: [E], total: Double) {
+  _ g: [E], rows b: Int, columns d: Int, gamma: E, source: _AugmentationSource<E>, rowDeviations: Bool = false
+) -> _ColumnMoments<E> {
   var scores = [Double](repeating: 0, count: d)
   var sums = [E](repeating: 0, count: { if case .averaged = source { return d } else { return 0 } }())
+  let deviating: Bool = { if case .averaged = source { return rowDeviations } else { return false } }()
+  var partials = [E](repeating: 0, count: deviating ? 8 * b : 0)
   g.withUnsafeBufferPointer { gp in
     scores.withUnsafeMutableBufferPointer { sp in
       sums.withUnsafeMutableBufferPointer { up in
+        partials.withUnsafeMutableBufferPointer { pp in
         guard let gBase = gp.baseAddress, let s = sp.baseAddress else { return }
         var start = 0
         while start < d {
@@ -143,6 +166,11 @@ func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
                   let v = Double(a)
                   sc[t] += v * v
                   uc[t] += a
+                  if deviating, let p = pp.baseAddress {
+                    let e = a - mc[t]
+                    let lane = i * 8 + (start + t) % 8
+                    p[lane] += e * e
+                  }
                 }
               }
             }
@@ -168,10 +196,12 @@ func _augmentedColumnMoments<E: Scalar & BinaryFloatingPoint>(
           }
           start += width
         }
+        }
       }
     }
   }
-  return (scores, sums, _sum(scores))
+  let deviations = deviating ? (0..<b).map { _reduceEight(Array(partials[(8 * $0)..<(8 * $0 + 8)])) } : []
+  return _ColumnMoments(scores: scores, sums: sums, total: _sum(scores), deviations: deviations)
 }
 
 /// The b × k block of augmented entries fl(fl(γ·g) + memory), row-major,
@@ -267,11 +297,10 @@ func _scatter<E: Scalar & BinaryFloatingPoint>(_ values: [E], into d: Int, at bl
 /// m̂_{t+1}: the column sums divided by b off the block, 0 on it (the
 /// column means of the residual, as `columnMeans`).
 /// - Complexity: O(d).
-func _averagedResidual<E: Scalar & BinaryFloatingPoint>(sums: [E], rows b: Int, block: [Int]) -> [E] {
-  let count = E(b)
+func _averagedResidual<E: _FusedStepElement>(sums: [E], rows b: Int, block: [Int]) -> [E] {
   var memory = sums
+  _divideInPlace(&memory, by: E(b))
   memory.withUnsafeMutableBufferPointer { m in
-    for j in m.indices { m[j] = m[j] / count }
     for j in block { m[j] = 0 }
   }
   return memory

@@ -15,8 +15,9 @@ let _momentRowGroup = 8
 /// `_momentChunkColumns`.
 /// - Complexity: O(b·d), one pass over G (and M for `per-row`).
 func _floatAugmentedColumnMoments(
-  _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>
-) -> (scores: [Double], sums: [Float], total: Double) {
+  _ g: [Float], rows b: Int, columns d: Int, gamma: Float, source: _AugmentationSource<Float>,
+  rowDeviations: Bool = false
+) -> _ColumnMoments<Float> {
   var scores = [Double](repeating: 0, count: d)
   let memory: [Float]
   let perRow: Bool
@@ -27,15 +28,20 @@ func _floatAugmentedColumnMoments(
   }
   let averaged = !perRow && !memory.isEmpty
   var sums = [Float](repeating: 0, count: averaged ? d : 0)
+  let deviating = averaged && rowDeviations
+  // Row i's eight lanes of ‖aᵢ − m̂‖² (lane j mod 8), when asked for.
+  var partials = [SIMD8<Float>](repeating: SIMD8<Float>(), count: deviating ? b : 0)
   g.withUnsafeBufferPointer { gp in
     memory.withUnsafeBufferPointer { mp in
       scores.withUnsafeMutableBufferPointer { sp in
         sums.withUnsafeMutableBufferPointer { up in
+          partials.withUnsafeMutableBufferPointer { pp in
           guard let x = gp.baseAddress, let s = sp.baseAddress else { return }
           let kernel = _FloatMomentKernel(
             g: UnsafeRawPointer(x), memory: mp.baseAddress.map { UnsafeRawPointer($0) },
             sums: up.baseAddress.map { UnsafeMutableRawPointer($0) }, scores: UnsafeMutableRawPointer(s),
             columns: d, gamma: gamma, perRow: perRow)
+          let deviations = deviating ? pp.baseAddress : nil
           var start = 0
           while start < d {
             let width = min(_momentChunkColumns, d - start)
@@ -45,7 +51,9 @@ func _floatAugmentedColumnMoments(
               let end = min(i &+ _momentRowGroup, b)
               var j = start
               while j < vectorEnd {
-                if averaged {
+                if let deviations {
+                  kernel.averagedStrip(column: j, rows: i..<end, deviations: deviations)
+                } else if averaged {
                   kernel.averagedStrip(column: j, rows: i..<end)
                 } else {
                   kernel.strip(column: j, rows: i..<end)
@@ -63,6 +71,10 @@ func _floatAugmentedColumnMoments(
                   let v = Double(a)
                   s[j] += v * v
                   if averaged, let ub = up.baseAddress { ub[j] += a }
+                  if let deviations, let mb = mp.baseAddress {
+                    let e = a - mb[j]
+                    deviations[r][j & 7] += e * e
+                  }
                 }
                 j &+= 1
               }
@@ -70,11 +82,13 @@ func _floatAugmentedColumnMoments(
             }
             start &+= width
           }
+          }
         }
       }
     }
   }
-  return (scores, sums, _sum(scores))
+  let deviations = partials.map { p in _reduceEight([p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]]) }
+  return _ColumnMoments(scores: scores, sums: sums, total: _sum(scores), deviations: deviations)
 }
 
 /// The pointers of one moments pass and its sixteen-column strips.
@@ -106,6 +120,37 @@ struct _FloatMomentKernel {
       lo = lo + al * al
       hi = hi + ah * ah
       sum = sum + a
+      offset &+= stride
+    }
+    scores.storeBytes(of: lo, toByteOffset: j &* 8, as: SIMD8<Double>.self)
+    scores.storeBytes(of: hi, toByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
+    u.storeBytes(of: sum, toByteOffset: j &* 4, as: SIMD16<Float>.self)
+  }
+
+  /// `averagedStrip(column:rows:)`, and for each row r also
+  /// deviations[r] += e_lo² then += e_hi², e = a − m̂ in `Float` (lane l of
+  /// the two halves: columns j + l and j + 8 + l, in increasing order).
+  @inline(__always)
+  func averagedStrip(column j: Int, rows: Range<Int>, deviations: UnsafeMutablePointer<SIMD8<Float>>) {
+    guard let m = memory, let u = sums else { return }
+    let gamma16 = SIMD16<Float>(repeating: gamma)
+    let shared = m.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+    var lo = scores.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
+    var hi = scores.loadUnaligned(fromByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
+    var sum = u.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+    var offset = (rows.lowerBound &* columns &+ j) &* 4
+    let stride = columns &* 4
+    for r in rows {
+      let a = gamma16 * g.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self) + shared
+      let al = SIMD8<Double>(a.lowHalf), ah = SIMD8<Double>(a.highHalf)
+      lo = lo + al * al
+      hi = hi + ah * ah
+      sum = sum + a
+      let e = a - shared
+      var p = deviations[r]
+      p = p + e.lowHalf * e.lowHalf
+      p = p + e.highHalf * e.highHalf
+      deviations[r] = p
       offset &+= stride
     }
     scores.storeBytes(of: lo, toByteOffset: j &* 8, as: SIMD8<Double>.self)

@@ -117,25 +117,26 @@ func _robustSharedMemory<E: _FusedStepElement>(
       }
     }
   }
-  let count = E(approximating: Double(kept.count))
-  for j in 0..<d { sums[j] = sums[j] / count }
+  _divideInPlace(&sums, by: E(approximating: Double(kept.count)))
   for j in block { sums[j] = 0 }
   return sums
 }
 
-/// m̂_{t+1} for `norm-filtered` on the fast path: one pass over G_t for the
-/// b squared norms Σ_j (fl(fl(γ·G[i,j]) + m̂[j]) − m̂[j])² in the order of
-/// `_rowSquaredDistances` (eight lanes by j mod 8), the kept rows
-/// (`_keptRows`), and one pass over the kept rows for their mean, the block
-/// set to 0: bit for bit `normFilteredMean` of the generic path.
+/// m̂_{t+1} for `norm-filtered` on the fast path: the b squared norms
+/// Σ_j (fl(fl(γ·G[i,j]) + m̂[j]) − m̂[j])² in the order of
+/// `_rowSquaredDistances` (eight lanes by j mod 8) — taken from `deviations`
+/// when the moments pass computed them (b values), else from a pass of
+/// their own —, the kept rows (`_keptRows`), and one pass over the kept rows
+/// for their mean, the block set to 0: bit for bit `normFilteredMean` of
+/// the generic path.
 /// - Precondition: every augmented entry is finite; `memory.count == d`.
-/// - Complexity: two passes over G_t (the second over the kept rows); O(d)
-///   extra memory.
+/// - Complexity: one pass over the kept rows of G_t (two passes over G_t
+///   without `deviations`); O(d) extra memory.
 func _normFilteredMemory<E: _FusedStepElement>(
-  _ g: [E], rows b: Int, columns d: Int, gamma: E, memory: [E], block: [Int]
+  _ g: [E], rows b: Int, columns d: Int, gamma: E, memory: [E], block: [Int], deviations: [E] = []
 ) -> [E] {
-  var distances = [E](repeating: 0, count: b)
-  g.withUnsafeBufferPointer { gp in
+  var distances = deviations.count == b ? deviations : [E](repeating: 0, count: b)
+  if deviations.count != b { g.withUnsafeBufferPointer { gp in
     memory.withUnsafeBufferPointer { mp in
       guard let x = gp.baseAddress, let m = mp.baseAddress else { return }
       let gamma8 = SIMD8<E>(repeating: gamma)
@@ -172,7 +173,7 @@ func _normFilteredMemory<E: _FusedStepElement>(
         distances[i] = _reduceEight([acc[0], acc[1], acc[2], acc[3], acc[4], acc[5], acc[6], acc[7]])
       }
     }
-  }
+  } }
   let kept = _keptRows(squaredDistances: distances)
   var sums = [E](repeating: 0, count: d)
   g.withUnsafeBufferPointer { gp in
@@ -183,8 +184,7 @@ func _normFilteredMemory<E: _FusedStepElement>(
       }
     }
   }
-  let count = E(approximating: Double(kept.count))
-  for j in 0..<d { sums[j] = sums[j] / count }
+  _divideInPlace(&sums, by: E(approximating: Double(kept.count)))
   for j in block { sums[j] = 0 }
   return sums
 }
@@ -221,5 +221,27 @@ func _sumKeptRows<E: _FusedStepElement>(
       }
     }
     start = end
+  }
+}
+
+/// v[j] ← v[j] / c for every j, eight lanes at a time (each lane the same
+/// correctly rounded division as the scalar one).
+/// - Complexity: O(count).
+@inline(__always)
+func _divideInPlace<E: _FusedStepElement>(_ values: inout [E], by c: E) {
+  values.withUnsafeMutableBufferPointer { p in
+    guard let base = p.baseAddress else { return }
+    let raw = UnsafeMutableRawPointer(base)
+    let c8 = SIMD8<E>(repeating: c)
+    var j = 0
+    while j &+ 8 <= p.count {
+      let v = raw.loadUnaligned(fromByteOffset: j &* MemoryLayout<E>.stride, as: SIMD8<E>.self)
+      raw.storeBytes(of: v / c8, toByteOffset: j &* MemoryLayout<E>.stride, as: SIMD8<E>.self)
+      j &+= 8
+    }
+    while j < p.count {
+      base[j] = base[j] / c
+      j &+= 1
+    }
   }
 }
