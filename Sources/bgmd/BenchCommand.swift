@@ -135,9 +135,16 @@ func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> 
   var gmdTimes: [Double] = [], bgmdTimes: [Double] = []
   var gmdIterations = 0, bgmdIterations = 0
   var phases: [StepPhaseSeconds] = []
+  var gmdStartTimes: [Double] = []
   for _ in 0..<repetitions {
     gmdTimes.append(try timeSeconds {
       gmdIterations = try geometricMedian(g, options: options).certificate.iterations
+    })
+    // The same solve stopped after its first Weiszfeld pass: the start
+    // (row scan, coordinate median, weighted mean, first distances) and
+    // one pass.
+    gmdStartTimes.append(try timeSeconds {
+      _ = try geometricMedian(g, options: GeometricMedianOptions(epsilon: epsilon, maxIterations: 0))
     })
     bgmdTimes.append(try timeSeconds {
       bgmdIterations = try optimizer.step(rows: g, goodRows: goodRows, using: &rng).certificate?.iterations ?? -1
@@ -192,6 +199,19 @@ func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> 
   let stepOverFloor = bgmd / floor
   let gmdReads = gmd / read
   func phase(_ value: (StepPhaseSeconds) -> Double) -> JSONValue { .number(medianSeconds(phases.map(value))) }
+  // What bounds the step from below, phase by phase: the scores need one
+  // read of G; the selection needs every score, so the gather cannot start
+  // before it and must touch every 64-byte line of G holding a block column;
+  // the GM needs the gathered block. With the selection and the GM as
+  // measured in the step and the two passes at the streaming rate:
+  let lines = gatheredLineFraction(rows: b, columns: d, block: block)
+  let inStep = { (value: (StepPhaseSeconds) -> Double) in medianSeconds(phases.map(value)) }
+  let lowerBound = read + inStep(\.selection) + lines * read + inStep(\.rule)
+  // The GM on all of G: its passes (the start's, one per iteration, and the
+  // certifying one) and what each costs in streaming reads.
+  let gmdStart = medianSeconds(gmdStartTimes)
+  let perPass = gmdIterations > 0 ? (gmd - gmdStart) / Double(gmdIterations) : .nan
+  let passes = gmdIterations + 1
   return .object([
     "b": .count(b), "d": .count(d), "k": .count(k), "epsilon": .number(epsilon),
     "bgmd": .string("BlockDescent.step, averaged, successive, record none"),
@@ -217,11 +237,52 @@ func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> 
     "stepOverFloorMet": .bool(stepOverFloor <= 1.5),
     "speedupCeiling": .number(gmd / floor),
     "speedupCeilingDefinition": .string("gmdSeconds / stepFloorSeconds: the largest speedup any BGMD step with this GM solver can have"),
+    "stepLowerBound": .object([
+      "definition": .string(
+        "streamingReadSeconds (the scores' pass) + the selection + gatheredLineFraction × streamingReadSeconds (the gather touches every 64-byte line holding a block column; it needs the selection, which needs every score) + the block GM, the selection and the GM as timed inside the step"),
+      "gatheredLineFraction": .number(lines),
+      "seconds": .number(lowerBound),
+      "overFloor": .number(lowerBound / floor),
+      "allowsTarget": .bool(lowerBound / floor <= 1.5),
+    ]),
     "gmdInStreamingReads": .number(gmdReads), "gmdInStreamingReadsTarget": .number(8),
     "gmdInStreamingReadsMet": .bool(gmdReads <= 8),
+    "gmdPasses": .object([
+      "definition": .string(
+        "the GM on all of G: startSeconds = the solve stopped after its first Weiszfeld pass (scan, coordinate-median start with the weighted mean and first distances, one pass); each further iteration is one fused pass over G (Weiszfeld map, certificate terms, next distances); passes = iterations + 1 (the last certifies)"),
+      "startAndFirstPassSeconds": .number(gmdStart),
+      "passSeconds": .number(perPass),
+      "passInStreamingReads": .number(perPass / read),
+      "passes": .count(passes),
+      "startInStreamingReads": .number((gmdStart - perPass) / read),
+      "passesAloneInStreamingReads": .number(Double(passes) * perPass / read),
+      "passesAloneAllowTarget": .bool(Double(passes) * perPass / read <= 8),
+    ]),
     "robustMemorySteps": .array(robustFields),
     "checksum": .number(Double(sink)),
   ])
+}
+
+/// The fraction of the 64-byte lines of G (b × d Float32, rows back to
+/// back from a 64-byte aligned start) that hold at least one column of the
+/// block: what a gather of the block must bring in from memory.
+func gatheredLineFraction(rows b: Int, columns d: Int, block: [Int]) -> Double {
+  guard b > 0, d > 0, !block.isEmpty else { return 0 }
+  let perLine = 64 / MemoryLayout<Float>.size
+  let sorted = block.sorted()
+  var touched = 0
+  for i in 0..<b {
+    var last = -1
+    for j in sorted {
+      let line = (i * d + j) / perLine
+      if line != last {
+        touched += 1
+        last = line
+      }
+    }
+  }
+  let totalLines = (b * d + perLine - 1) / perLine
+  return Double(touched) / Double(totalLines)
 }
 
 /// The streaming baseline: one pass summing every entry (8-wide, Float).
