@@ -13,7 +13,7 @@ public enum SpeedupGrid {
 
   /// Steps of each timing-only run by default (a timing, not a training:
   /// the median over these steps is reported).
-  public static let defaultTimingSteps = 5
+  public static let defaultTimingSteps = 10
 
   /// SGD, CMD, GMD, BGMD (averaged memory) and BGMD with each other memory.
   public static func methods(memories: [MemoryVariant]) -> [MethodSpec] {
