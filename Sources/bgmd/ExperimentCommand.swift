@@ -49,7 +49,7 @@ struct ExperimentOptions: ParsableArguments {
   /// `<stem>.svg` from its summary (and prints the Markdown).
   func runCurves<Summary: CurveSummary>(
     stem: String, setup: MNISTExperiment, settings: [ExperimentSetting], methods: [MethodSpec],
-    metadata extra: [String: String] = [:], summarize: ([CellResult], [String: String]) -> Summary
+    metadata extra: [String: String] = [:], summarize: ([CellResult], [String: String]) throws -> Summary
   ) throws {
     let grid = CurveExperiment(name: stem, experiment: setup, settings: settings, methods: methods,
                                seeds: seeds, outputDirectory: out, jobs: jobs, cellLimit: cellLimit)
@@ -58,7 +58,7 @@ struct ExperimentOptions: ParsableArguments {
     meta["configuration"] = setup.fingerprint
     meta["complete"] = String(outcome.complete)
     meta.merge(extra) { _, new in new }
-    let summary = summarize(outcome.results, meta)
+    let summary = try summarize(outcome.results, meta)
     try grid.write(encodeResult(summary), to: "\(stem).json")
     try grid.write(summary.markdown(), to: "\(stem).md")
     try grid.write(SVGPlot.document(summary.plot()), to: "\(stem).svg")
@@ -141,8 +141,18 @@ struct Table3: ParsableCommand {
 /// `bgmd experiment speedup`.
 struct Speedup: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Test accuracy against wall clock for SGD, CMD, GMD, BGMD (and bgmd/per-row) under bit flip 40%.",
-    discussion: "Writes speedup.json, speedup.md, speedup.svg; BGMD's seconds per epoch against GMD's in the same run."
+    abstract: "Test accuracy against wall clock, and the per-step aggregation time T_a and gradient time T_b (§5), for SGD, CMD, GMD and BGMD under bit flip 40%.",
+    discussion: """
+      Writes speedup.json, speedup.md, speedup.svg: per method the accuracy \
+      curve, seconds per epoch, and the per-step times T_a (the optimizer's \
+      step: memory, selection, the rule, residual, update) and T_b (the b \
+      mini-batch gradients), median and mean over steps, with GMD's T_a and \
+      step time over each BGMD variant's. The accuracy runs time the MLP \
+      784–128–10 (d = 101,770); --timing-hidden adds timing-only runs of \
+      wider MLPs (default 1280: 784–1280–10, d = 1,017,610), --timing-steps \
+      steps each, one seed, one cell at a time, checkpointed to \
+      <stem>.timing.checkpoint.jsonl.
+      """
   )
 
   @OptionGroup var options: ExperimentOptions
@@ -151,25 +161,45 @@ struct Speedup: ParsableCommand {
   @Option(help: "The Table 3 setting (files are named speedup-<setting> unless it is bit-flip-40).")
   var setting: String = "bit-flip-40"
   @Option(help: "BGMD memories beside averaged (comma-separated: per-row, coordinate-median, filtered-mean, norm-filtered, none).")
-  var memories: String = "per-row"
+  var memories: String = SpeedupGrid.defaultMemories.map(\.rawValue).joined(separator: ",")
+  @Option(help: ArgumentHelp("Hidden widths of the timing-only MLPs (comma-separated; empty for none).", valueName: "widths"))
+  var timingHidden: String = SpeedupGrid.defaultTimingHidden.map(String.init).joined(separator: ",")
+  @Option(help: "Steps of each timing-only run.") var timingSteps: Int = SpeedupGrid.defaultTimingSteps
 
   func validate() throws {
     guard parsedMemories() != nil else { throw ValidationError("--memories: unknown memory variant in \(memories)") }
+    guard parsedTimingHidden() != nil else { throw ValidationError("--timing-hidden must be positive integers, comma-separated") }
+    guard timingSteps >= 1 else { throw ValidationError("--timing-steps must be at least 1") }
     guard ExperimentSetting.named(setting) != nil else {
       throw ValidationError("--setting must be one of \(ExperimentSetting.table3.map(\.name).joined(separator: ", "))")
     }
   }
 
   func run() throws {
-    let setup = try options.experiment(defaultIterations: 100, evaluateEvery: evaluateEvery, curves: true)
+    var setup = try options.experiment(defaultIterations: 100, evaluateEvery: evaluateEvery, curves: true)
+    setup.recordStepTimings = true
     let setting = ExperimentSetting.named(self.setting) ?? ExperimentSetting.corrupted(.bitFlip, percent: 40)
     let stem = setting.name == "bit-flip-40" ? "speedup" : "speedup-\(setting.name)"
-    let methods = [Method.sgd, .cmd, .gmd, .bgmd].map { MethodSpec(method: $0) }
-      + (parsedMemories() ?? []).filter { $0 != .averaged }.map { MethodSpec(method: .bgmd, memory: $0) }
+    let methods = SpeedupGrid.methods(memories: parsedMemories() ?? [])
+    let labels = methods.map(\.label)
+    let timing = SpeedupGrid.timingSetups(setup, hidden: parsedTimingHidden() ?? [], steps: timingSteps)
+    var tables: [PhaseTimingSummary] = []
+    for wide in timing {
+      let grid = CurveExperiment(name: "\(stem).timing", experiment: wide, settings: [setting], methods: methods,
+                                 seeds: 1, outputDirectory: options.out, jobs: 1, cellLimit: options.cellLimit)
+      let outcome = try grid.run(progress: options.progress())
+      tables.append(PhaseTimingSummary(cells: outcome.results.filter { $0.setting == setting.name }, methods: labels,
+                                       model: wide.modelName, dimension: wide.dimension,
+                                       iterations: wide.iterations, jobs: 1))
+    }
     try options.runCurves(stem: stem, setup: setup, settings: [setting], methods: methods,
                           metadata: ["jobs": String(options.jobs)]) { cells, meta in
-      SpeedupSummary(cells: cells, methods: methods.map(\.label), setting: setting.name,
-                     target: target, epochsPerIteration: setup.epochsPerIteration, metadata: meta)
+      let own = PhaseTimingSummary(cells: cells.filter { $0.setting == setting.name }, methods: labels,
+                                   model: setup.modelName, dimension: setup.dimension,
+                                   iterations: setup.iterations, jobs: options.jobs)
+      return SpeedupSummary(cells: cells, methods: labels, setting: setting.name,
+                            target: target, epochsPerIteration: setup.epochsPerIteration, metadata: meta,
+                            timing: [own] + tables)
     }
   }
 }
@@ -246,6 +276,13 @@ func parseMemories(_ text: String) -> [MemoryVariant]? {
 
 extension Speedup {
   func parsedMemories() -> [MemoryVariant]? { parseMemories(memories) }
+
+  /// The widths of --timing-hidden, nil when one is not a positive integer.
+  func parsedTimingHidden() -> [Int]? {
+    let parts = timingHidden.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let widths = parts.compactMap { Int($0) }.filter { $0 >= 1 }
+    return widths.count == parts.count ? widths : nil
+  }
 }
 
 /// Pretty JSON with sorted keys (non-finite numbers as strings).

@@ -88,12 +88,29 @@ public struct TrainingLoop<Rule: AggregationRule>: Sendable {
     startingAt first: Int = 0,
     observe: (StepRecord<Element>, BlockDescent<Rule>) -> Bool = { _, _ in true }
   ) throws -> [StepRecord<Element>] {
+    try runTimed(&optimizer, iterations: iterations, streams: &streams, startingAt: first) { record, optimizer, _ in
+      observe(record, optimizer)
+    }
+  }
+
+  /// `run`, with the wall-clock time of each step's phases handed to
+  /// `observe` (the paper's T_b and T_a of §5, see `StepTiming`). The
+  /// timers read a monotonic clock around the oracle, the corruption and
+  /// the optimizer's step; nothing else differs from `run`.
+  public func runTimed(
+    _ optimizer: inout BlockDescent<Rule>, iterations: Int, streams: inout TrainingStreams,
+    startingAt first: Int = 0,
+    observe: (StepRecord<Element>, BlockDescent<Rule>, StepTiming) -> Bool
+  ) throws -> [StepRecord<Element>] {
     var records: [StepRecord<Element>] = []
     records.reserveCapacity(iterations)
     let b = optimizer.batchCount
     let d = optimizer.dimension
+    let clock = ContinuousClock()
     for t in first..<(first + iterations) {
+      let start = clock.now
       let honest = try oracle(optimizer.iterate, t, &streams.oracle)
+      let gradientsDone = clock.now
       guard honest.rows == b, honest.columns == d else {
         throw ShapeError.dimensionMismatch(what: "the oracle's rows (b·d)", expected: b * d, found: honest.rows * honest.columns)
       }
@@ -117,10 +134,51 @@ public struct TrainingLoop<Rule: AggregationRule>: Sendable {
       }
       let badSet = Set(bad)
       let good = (0..<b).filter { !badSet.contains($0) }
+      let aggregationStart = clock.now
       let record = try optimizer.step(rows: rows, goodRows: good, using: &streams.selection)
+      let end = clock.now
       records.append(record)
-      if !observe(record, optimizer) { break }
+      let timing = StepTiming(gradient: gradientsDone - start, corruption: aggregationStart - gradientsDone,
+                              aggregation: end - aggregationStart, step: end - start)
+      if !observe(record, optimizer, timing) { break }
     }
     return records
+  }
+}
+
+/// The wall-clock seconds of one iteration of `TrainingLoop`, phase by
+/// phase, read from one monotonic clock at four instants: the start, the
+/// end of the oracle, the start and the end of the optimizer's step. The
+/// three phases are disjoint parts of `step`, so their sum never exceeds it.
+public struct StepTiming: Sendable, Codable, Equatable {
+  /// The oracle: the b honest rows (for a network, the b mini-batch
+  /// back-propagations), the paper's T_b (§5).
+  public var gradientSeconds: Double
+  /// The schedule and the adversary's replacement rows (the simulation of
+  /// the corruption, which a real deployment does not pay).
+  public var corruptionSeconds: Double
+  /// `BlockDescent.step`: memory, block selection, the rule on the block
+  /// (or on all d coordinates), residual and the O(d) update, the paper's
+  /// T_a (§5: for BGMD it includes "the coordinate sampling procedure").
+  public var aggregationSeconds: Double
+  /// The whole iteration, from the oracle's call to the step's return.
+  public var stepSeconds: Double
+
+  public init(gradientSeconds: Double, corruptionSeconds: Double, aggregationSeconds: Double, stepSeconds: Double) {
+    self.gradientSeconds = gradientSeconds
+    self.corruptionSeconds = corruptionSeconds
+    self.aggregationSeconds = aggregationSeconds
+    self.stepSeconds = stepSeconds
+  }
+
+  init(gradient: Duration, corruption: Duration, aggregation: Duration, step: Duration) {
+    self.init(gradientSeconds: Self.seconds(gradient), corruptionSeconds: Self.seconds(corruption),
+              aggregationSeconds: Self.seconds(aggregation), stepSeconds: Self.seconds(step))
+  }
+
+  /// A duration in seconds.
+  public static func seconds(_ duration: Duration) -> Double {
+    let (s, attoseconds) = duration.components
+    return Double(s) + Double(attoseconds) * 1e-18
   }
 }

@@ -62,6 +62,9 @@ public struct CellResult: Sendable, Codable, Equatable {
   public var curve: [CellPoint]?
   /// ξ at every iteration, when the experiment records it.
   public var retainedFractions: [Double]?
+  /// The wall-clock phases of every step (T_b, corruption, T_a, the whole
+  /// step; `StepTiming`), when the experiment records them.
+  public var stepTimings: [StepTiming]? = nil
 
   /// The cell's key.
   public var key: CellKey { CellKey(setting: setting, method: method, seed: seed) }

@@ -31,10 +31,13 @@ public struct MNISTExperiment: Sendable {
   public var recordCurve: Bool
   /// Keep ξ of every iteration in each cell.
   public var recordRetainedFractions: Bool
+  /// Keep the wall-clock phases of every step in each cell (`StepTiming`).
+  public var recordStepTimings: Bool
 
   public init(train: LabelledDataSet, test: LabelledDataSet, hidden: [Int] = [128], workers: Int = 10,
               batchSize: Int = 64, nonIID: Bool = false, iterations: Int, stepSize: Double = 0.1,
-              evaluateEvery: Int? = nil, recordCurve: Bool = false, recordRetainedFractions: Bool = false) {
+              evaluateEvery: Int? = nil, recordCurve: Bool = false, recordRetainedFractions: Bool = false,
+              recordStepTimings: Bool = false) {
     self.train = train
     self.test = test
     self.hidden = hidden
@@ -46,7 +49,17 @@ public struct MNISTExperiment: Sendable {
     self.evaluateEvery = evaluateEvery
     self.recordCurve = recordCurve
     self.recordRetainedFractions = recordRetainedFractions
+    self.recordStepTimings = recordStepTimings
   }
+
+  /// The layer widths of the MLP: inputs, `hidden`, classes.
+  public var layerSizes: [Int] { [train.featureCount] + hidden + [train.classCount] }
+
+  /// d, the MLP's parameter count (101,770 for 784–128–10).
+  public var dimension: Int { MLP<Double>(layerSizes: layerSizes).parameterCount }
+
+  /// The model's name in tables: `mlp784-128-10`.
+  public var modelName: String { "mlp" + layerSizes.map(String.init).joined(separator: "-") }
 
   /// The MNIST CSV file shuffled with `splitSeed` and split into
   /// `trainCount` training samples and the rest (4,000/1,000 for the
@@ -75,9 +88,9 @@ public struct MNISTExperiment: Sendable {
   /// Everything but the cell that decides its result: a rerun with another
   /// fingerprint does not reuse checkpointed cells.
   public var fingerprint: String {
-    let layers = ([train.featureCount] + hidden + [train.classCount]).map(String.init).joined(separator: "-")
-    return "mlp\(layers)/n\(train.count)+\(test.count)/b\(workers)x\(batchSize)/\(nonIID ? "non-iid" : "iid")"
+    "\(modelName)/n\(train.count)+\(test.count)/b\(workers)x\(batchSize)/\(nonIID ? "non-iid" : "iid")"
       + "/T\(iterations)/step\(stepSize)/eval\(evaluateEvery.map(String.init) ?? "end")"
+      + (recordStepTimings ? "/timed" : "")
   }
 
   /// The training task of `seed`.
@@ -108,6 +121,7 @@ public struct MNISTExperiment: Sendable {
       iterations: last?.iteration ?? 0, diverged: curve.stoppedBy != nil || !loss.isFinite,
       stoppedBy: curve.stoppedBy, meanRetainedFraction: curve.meanRetainedFraction,
       curve: recordCurve ? points : nil,
-      retainedFractions: recordRetainedFractions ? curve.retainedFractions : nil)
+      retainedFractions: recordRetainedFractions ? curve.retainedFractions : nil,
+      stepTimings: recordStepTimings ? curve.stepTimings : nil)
   }
 }

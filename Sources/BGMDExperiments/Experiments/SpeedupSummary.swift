@@ -27,11 +27,16 @@ public struct SpeedupSummary: Sendable, Codable {
   public var rows: [Row]
   /// GMD's seconds per epoch over BGMD's (nil when either is missing).
   public var gmdOverBgmdSecondsPerEpoch: Double?
+  /// The paper's T_a and T_b (§5) per method, one table per model (d),
+  /// from the cells' step timers; nil in files written before they existed.
+  public var timing: [PhaseTimingSummary]?
 
   /// - Parameter epochsPerIteration: samples per iteration over the
   ///   training set size.
+  ///   - timing: the T_a/T_b tables (per model), nil to leave them out.
   public init(cells: [CellResult], methods: [String], setting: String, target: Double, epochsPerIteration: Double,
-              metadata: [String: String]) {
+              metadata: [String: String], timing: [PhaseTimingSummary]? = nil) {
+    self.timing = timing
     rows = methods.compactMap { method in
       let group = cells.filter { $0.method == method && $0.setting == setting }
       guard !group.isEmpty else { return nil }
@@ -71,6 +76,12 @@ public struct SpeedupSummary: Sendable, Codable {
     if let ratio = gmdOverBgmdSecondsPerEpoch {
       lines.append("")
       lines.append("GMD's seconds per epoch / BGMD's, same run: \(Self.format(ratio))")
+    }
+    if let timing, !timing.isEmpty {
+      lines += ["", "### Aggregation time T_a and gradient time T_b per step (§5)", "",
+                "T_a is `BlockDescent.step` (memory, block selection, the rule, residual, the O(d) update); T_b is the oracle's b mini-batch gradients (back-propagation); \"corruption\" is the simulated adversary, which a deployment does not pay; the step is the whole iteration, each phase timed inside it by one monotonic clock. Medians are robust to the other jobs sharing the machine; the means are shown beside them.", ""]
+      for table in timing { lines += [table.markdown()] }
+      lines += ["The paper's statements:", ""] + PhaseTimingSummary.paperStatements.map { "- \($0)" }
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -31,6 +31,9 @@ public struct TrainingCurve: Sendable, Codable {
   /// too many non-finite rows), or nil when it ran to the end. Set only by
   /// `TrainingRun.runToEnd`; the last point then evaluates the last iterate.
   public var stoppedBy: String? = nil
+  /// The wall-clock phases of every step done (`StepTiming`: the paper's
+  /// T_b as `gradientSeconds`, T_a as `aggregationSeconds`, §5).
+  public var stepTimings: [StepTiming] = []
 }
 
 /// A training run: a task, a method, an optional corruption with its
@@ -137,25 +140,29 @@ public struct TrainingRun: Sendable {
     var points = [CurvePoint(iteration: 0, seconds: 0, evaluation: task.evaluate(optimizer.iterate))]
     progress(points[0])
     var elapsed = 0.0
+    let clock = ContinuousClock()
     var retained: [Double] = []
     retained.reserveCapacity(iterations)
+    var timings: [StepTiming] = []
+    timings.reserveCapacity(iterations)
     var done = 0
     var failure: Error? = nil
     let every = Swift.max(1, evaluateEvery)
     while done < iterations {
       let chunk = Swift.min(every - done % every, iterations - done)
-      let start = Date()
+      let start = clock.now
       var reached = done
       do {
-        _ = try loop.run(&optimizer, iterations: chunk, streams: &streams, startingAt: done) { record, _ in
+        _ = try loop.runTimed(&optimizer, iterations: chunk, streams: &streams, startingAt: done) { record, _, timing in
           retained.append(record.retainedFraction)
+          timings.append(timing)
           reached += 1
           return true
         }
       } catch {
         failure = error
       }
-      elapsed += Date().timeIntervalSince(start)
+      elapsed += StepTiming.seconds(clock.now - start)
       done = reached
       let point = CurvePoint(iteration: done, seconds: elapsed, evaluation: task.evaluate(optimizer.iterate))
       points.append(point)
@@ -167,6 +174,7 @@ public struct TrainingRun: Sendable {
       points: points, finalIterate: optimizer.iterate, smallestRetainedFraction: finite.min().map { Swift.min(1, $0) } ?? 1,
       meanRetainedFraction: iterations > 0 ? finite.reduce(0, +) / Double(iterations) : 1)
     curve.retainedFractions = retained
+    curve.stepTimings = timings
     curve.stoppedBy = failure.map { String(describing: $0) }
     return (curve, failure)
   }
