@@ -18,7 +18,7 @@ public enum Theorem2Claims {
   /// Theorem 2's family.
   public static var family: ClaimFamily {
     ClaimFamily(name: "theorem-2", title: "Theorem 2", document: "Proofs/theorem-2.md", prefixes: ["theorem2"],
-                claims: claims(theorem: 2), replay: { try replay($0) })
+                claims: claims(theorem: 2) + Theorem2ConvergenceClaims.claims, replay: { try replay($0) })
   }
 
   /// Theorem 1's family: the same machinery on (16).

@@ -113,6 +113,10 @@ public struct Theorem2Instance: Sendable, Codable, Hashable, CustomStringConvert
   /// The broken variant a negative control runs; `nil` (absent in JSON) for
   /// the algorithm as stated.
   public var variant: Theorem2Variant? = nil
+  /// The memory of the run (`MemoryVariant`); `nil` (absent in JSON) for
+  /// Algorithm 1 as printed, `averaged`. The robust memories are run by the
+  /// claims `theorem2/convergence-vs-gmd/<memory>/<setting>`.
+  public var memory: MemoryVariant? = nil
 
   /// The built-in attacks the adversary setting searches over.
   public static let attackNames = ["alie", "ipm", "sign-flip-own", "sign-flip-mean", "scaled-bit-flip",
@@ -141,7 +145,7 @@ public struct Theorem2Instance: Sendable, Codable, Hashable, CustomStringConvert
     "theorem \(theorem): \(problem) seed=\(problemSeed) d=\(dimension) rank=\(rank) κ=\(conditionNumber) k=\(blockSize) b=\(rows) "
       + "noise=\(noise)(\(noiseNumerator)/\(noiseDenominator)) start=±\(startScale) ψ=\(badPercent)% "
       + "attack=\(attackName) R=\(runs) runSeed=\(runSeed) T=\(horizons.map(String.init).joined(separator: ","))"
-      + (variant.map { " variant=\($0.rawValue)" } ?? "")
+      + (variant.map { " variant=\($0.rawValue)" } ?? "") + (memory.map { " memory=\($0.rawValue)" } ?? "")
   }
 
   /// The exact quadratic of this instance (nil for `sine-squared`).

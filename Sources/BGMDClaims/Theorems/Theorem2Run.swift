@@ -34,6 +34,13 @@ public struct Theorem2RunResult: Sendable, Hashable {
   public var epsilonAbsolute: [Double]
   public var secondMoment: [Double]
   public var retained: [Double]
+  /// f(x_T) − f* as computed at each horizon (the last iterate, not the
+  /// average), and the rounding floor ½·L·d·δ² of that value (δ of
+  /// `Theorem2RoundingFloor` at the magnitude seen): the suboptimality of a
+  /// point off by δ per coordinate. Compared by
+  /// `theorem2/convergence-vs-gmd/…` (Proofs/theorem-2.md).
+  public var suboptimality: [Double] = []
+  public var suboptimalityFloor: [Double] = []
   /// Whether the iterate (or the rule) failed before the last horizon.
   public var diverged: Bool
   /// What failed, with the iteration.
@@ -119,6 +126,8 @@ public struct Theorem2Problem: Sendable {
   var projection: @Sendable ([Double]) -> [Double]
   /// ‖∇f(x)‖².
   var gradientSquaredNorm: @Sendable ([Double]) -> Double
+  /// f(x) − f*: ½⟨x − x*, A(x − x*)⟩ for a quadratic, f(x) for sin² (f* = 0).
+  var suboptimality: @Sendable ([Double]) -> Double
 
   /// Builds the problem of `instance`: exact constants in ℚ for quadratics.
   public init(_ instance: Theorem2Instance) {
@@ -165,6 +174,12 @@ public struct Theorem2Problem: Sendable {
       }
       projection = { f.projection($0) }
       gradientSquaredNorm = { x in gradient(x).reduce(0) { $0 + $1 * $1 } }
+      suboptimality = { x in
+        let g = gradient(x)
+        var s = 0.0
+        for j in 0..<d { s += (x[j] - minimizer[j]) * g[j] }
+        return s / 2
+      }
     } else {
       let s = Double(instance.noiseNumerator) / Double(max(1, instance.noiseDenominator))
       let noise: GradientNoise<Double> =
@@ -181,6 +196,7 @@ public struct Theorem2Problem: Sendable {
       oracle = { x, b, rng in f.stochasticGradients(x, rows: b, using: &rng) }
       projection = { f.projection($0) }
       gradientSquaredNorm = { x in f.gradient(x).reduce(0) { $0 + $1 * $1 } }
+      suboptimality = { x in f.loss(x) - f.optimalValue }
     }
   }
 
@@ -261,12 +277,13 @@ func runTheorem2<R: AggregationRule>(_ instance: Theorem2Instance, problem: Theo
   var result = Theorem2RunResult(
     squaredDistances: unreached, squaredDistancesLower: unreached, gradientMeans: unreached,
     gradientMeansLower: unreached, epsilon: unreached, epsilonAbsolute: unreached, secondMoment: unreached,
-    retained: Array(repeating: 0, count: count), diverged: false, failure: nil)
+    retained: Array(repeating: 0, count: count), suboptimality: unreached, suboptimalityFloor: unreached,
+    diverged: false, failure: nil)
   let d = instance.dimension
   let b = instance.rows
   let block: BlockChoice = instance.blockSize >= d ? .all : .block(k: max(1, instance.blockSize), reading: .successive)
   let step = instance.variant == .stepPastTheorem ? 3 / problem.smoothness : problem.stepSize
-  let configuration = OptimizerConfiguration<Double>(stepSize: step, memory: .averaged, block: block, record: .none)
+  let configuration = OptimizerConfiguration<Double>(stepSize: step, memory: instance.memory ?? .averaged, block: block, record: .none)
   guard var optimizer = try? BlockDescent(initialIterate: problem.start, batchCount: b, rule: rule,
                                           configuration: configuration)
   else {
@@ -351,6 +368,14 @@ func runTheorem2<R: AggregationRule>(_ instance: Theorem2Instance, problem: Theo
       result.epsilonAbsolute[next] = epsAbsolute
       result.secondMoment[next] = moment
       result.retained[next] = xi
+      // f(x_T) − f* of the iterate after T steps.
+      let xT = frozen ? problem.start : optimizer.iterate
+      if xT.allSatisfy(\.isFinite) {
+        let m = xT.reduce(magnitude) { max($0, abs($1)) }
+        let delta = floor.delta(magnitude: m)
+        result.suboptimality[next] = problem.suboptimality(xT)
+        result.suboptimalityFloor[next] = problem.smoothness * Double(d) * delta * delta / 2
+      }
       next += 1
       if next == count { break }
     }
