@@ -93,7 +93,7 @@ public enum Theorem2ConvergenceClaims {
     let runSeed = Int(ctx.seed & ((1 << 52) - 1))
     let base = Theorem2Instance.generator(setting: setting, maxDimension: plan.maxDimension,
                                           maxCondition: plan.maxCondition, runs: plan.runs, horizons: plan.horizons,
-                                          runSeed: runSeed, theorem: 2)
+                                          runSeed: runSeed, theorem: .theorem2)
     // k < d: at k = d BGMD is GMD (no block, the memory stays 0), so the
     // generator's k = d is moved to k = d − 1, the largest real block.
     let gen = base.map { drawn -> Theorem2Instance in
@@ -404,7 +404,7 @@ func convergenceHypotheses(_ e: Theorem2ConvergenceEvaluation) -> [Hypothesis] {
   var out: [Hypothesis] = []
   if let q = inst.quadratic() {
     let exact = Rational(1) / (Rational(4) * q.smoothness)
-    let gamma = TheoremBound.statedStep(theorem: 2, smoothness: e.problem.smoothness)
+    let gamma = TheoremBound.statedStep(theorem: .theorem2, smoothness: e.problem.smoothness)
     out.append(Hypothesis(name: "γ = 1/(4L) for both methods",
                           held: abs(gamma - Double(exact)) <= 4 * Double.ulpOfOne * Double(exact),
                           detail: "γ = \(gamma), 1/(4L) = \(exact) in ℚ (L exact)"))

@@ -76,7 +76,7 @@ public enum Assumption1Reading: String, Sendable, CaseIterable, Codable {
 public struct Theorem2Instance: Sendable, Codable, Hashable, CustomStringConvertible {
   /// Which theorem is checked: 2 (γ = 1/(4L), E‖x̂_T − x_p‖²) or 1
   /// (γ = 1/(2L), E‖∇f(x_τ)‖², τ uniform in {0, …, T − 1}).
-  public var theorem: Int
+  public var theorem: BoundTheorem
   /// `quadratic` or `sine-squared`.
   public var problem: String
   /// Seeds the builder (quadratic) and the start x_0.
@@ -184,7 +184,7 @@ extension Theorem2Instance {
   /// - Parameters: `maxDimension` bounds d, `maxCondition` bounds κ; `runs`,
   ///   `horizons` and `runSeed` are fixed by the caller (the profile).
   public static func generator(setting: Theorem2Setting, maxDimension: Int, maxCondition: Int, runs: Int,
-                               horizons: [Int], runSeed: Int, rows: Int = 10, theorem: Int = 2,
+                               horizons: [Int], runSeed: Int, rows: Int = 10, theorem: BoundTheorem = .theorem2,
                                variant: Theorem2Variant? = nil) -> Gen<Theorem2Instance> {
     Gen { s in
       let sine = try s.drawInt(in: 0...5) == 5

@@ -48,8 +48,8 @@ public struct Theorem2RunResult: Sendable, Hashable {
 
   /// Theorem 1's or 2's left-hand side of this run at horizon index i:
   /// `lower` the rounding-aware lower bound, else the computed value.
-  public func lhs(theorem: Int, at i: Int, lower: Bool) -> Double {
-    theorem == 1 ? (lower ? gradientMeansLower[i] : gradientMeans[i])
+  public func lhs(theorem: BoundTheorem, at i: Int, lower: Bool) -> Double {
+    theorem == .theorem1 ? (lower ? gradientMeansLower[i] : gradientMeans[i])
       : (lower ? squaredDistancesLower[i] : squaredDistances[i])
   }
 }
@@ -73,7 +73,7 @@ public struct Theorem2RoundingFloor: Sendable {
   static let u = Double.ulpOfOne / 2
 
   /// The floor of `instance` under the theorem's γ.
-  public init(theorem: Int, dimension d: Int, mu: Double, smoothness l: Double) {
+  public init(theorem: BoundTheorem, dimension d: Int, mu: Double, smoothness l: Double) {
     let gamma = TheoremBound.statedStep(theorem: theorem, smoothness: l)
     let dd = Double(d)
     let contraction = 1 / max(gamma * mu, 1e-300)
@@ -200,10 +200,10 @@ public struct Theorem2Problem: Sendable {
     }
   }
 
-  /// 2 or 1 (see `Theorem2Instance.theorem`).
-  public var theorem: Int = 2
+  /// The theorem of the instance (`Theorem2Instance.theorem`).
+  public var theorem: BoundTheorem = .theorem2
   /// γ = 1/(4L), Theorem 2's step; 1/(2L) for Theorem 1.
-  public var stepSize: Double { 1 / ((theorem == 1 ? 2 : 4) * smoothness) }
+  public var stepSize: Double { 1 / (Double(theorem.stepDenominator) * smoothness) }
   /// q = 1 − μ/(8L), the rate of (17) and the ratio of consecutive weights.
   public var rate: Double { 1 - mu / (8 * smoothness) }
 }
