@@ -96,6 +96,16 @@ import Testing
     #expect(record.evidence["implementationError"] == nil)
   }
 
+  /// The paired runs do not depend on the thread count.
+  @Test func sameSeedSamePairedRunsWhateverTheThreads() {
+    var inst = theorem2Instance(.additive20, k: 2, noise: "rademacher", runs: 3)
+    inst.memory = .coordinateMedian
+    let a = Theorem2ConvergenceEvaluation(inst, threads: 1)
+    let b = Theorem2ConvergenceEvaluation(inst, threads: 2)
+    #expect(a.bgmd == b.bgmd && a.gmd == b.gmd)
+    #expect(a.meanTransform == b.meanTransform)
+  }
+
   /// Every memory × setting has its id, under the family's prefix.
   @Test func idsFollowTheGrammar() {
     let ids = Theorem2ConvergenceClaims.claims.map(\.id)
