@@ -96,6 +96,32 @@ import Testing
     #expect(record.evidence["implementationError"] == nil)
   }
 
+  /// A refutation's fixture replays (the printed memory under the bit flip);
+  /// the same fixture with a robust memory no longer refutes.
+  @Test func fixtureOfARefutationReplays() throws {
+    var printed = theorem2Instance(.bitFlip40, k: 2, runs: 2)
+    printed.memory = .averaged
+    let e = Theorem2ConvergenceEvaluation(printed, threads: 1)
+    let index = try #require(e.testHorizon)
+    let c = Theorem2ConvergenceConfirmation(instance: printed, horizonIndex: index,
+                                            plan: try Theorem2Plan.forProfile(.quick).sequential(), seed: 3)
+    let (result, failures) = try c.run(threads: 2)
+    #expect(failures.isEmpty)
+    let res = try #require(result)
+    #expect(res.decision == .refuted)
+    let fixture = c.fixture(claim: "theorem2/convergence-vs-gmd/coordinate-median/bit-flip-40", result: res)
+    let replay = try #require(Theorem2Claims.family.replay)
+    #expect(try replay(fixture))
+    var robust = fixture
+    var instance = printed
+    instance.memory = .normFiltered
+    if case .object(var input) = fixture.input {
+      input["instance"] = try JSONValue(encoding: instance)
+      robust.input = .object(input)
+    }
+    #expect(try !Theorem2ConvergenceClaims.replay(robust))
+  }
+
   /// The paired runs do not depend on the thread count.
   @Test func sameSeedSamePairedRunsWhateverTheThreads() {
     var inst = theorem2Instance(.additive20, k: 2, noise: "rademacher", runs: 3)

@@ -30,7 +30,10 @@ public enum Theorem2Claims {
   /// The family.
   public static var family: ClaimFamily {
     ClaimFamily(name: "theorem-2", title: "Theorem 2", document: "Proofs/theorem-2.md", prefixes: ["theorem2"],
-                claims: claims, replay: { try TheoremBoundClaims.replay($0) })
+                claims: claims, replay: { fixture in
+                  Theorem2ConvergenceClaims.owns(fixture.claim)
+                    ? try Theorem2ConvergenceClaims.replay(fixture) : try TheoremBoundClaims.replay(fixture)
+                })
   }
 
   /// The bound claims, then the robust memories' convergence claims.

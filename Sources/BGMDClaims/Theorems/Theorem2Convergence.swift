@@ -149,31 +149,11 @@ public enum Theorem2ConvergenceClaims {
                               phases: [searchPhase, phase], hypotheses: hypotheses,
                               extra: ["implementationError": .string(errors.joined(separator: "; "))])
     }
-    let sequential = try plan.sequential()
-    let testSeed = PRNG.caseSeed(runSeed: ctx.seed, caseIndex: 1 << 40)
-    let failures = Theorem2Failures()
-    let problem = e.problem
-    let gmd = e.gmdInstance
+    let confirmation = Theorem2ConvergenceConfirmation(
+      instance: instance, horizonIndex: index, plan: try plan.sequential(),
+      seed: PRNG.caseSeed(runSeed: ctx.seed, caseIndex: 1 << 40))
     let f = e.factor
-    let sample = Gen<Double> { source in
-      let seed = UInt64(try source.drawInt(in: 0...(1 << 52)))
-      let y = Theorem2ConvergenceEvaluation.pairedTransform(instance, gmd, problem: problem, seed: seed, at: index,
-                                                            factor: f)
-      if y.value.isNaN {
-        failures.add("run seed \(seed) of \(instance.description): \(y.failure ?? "non-finite suboptimality") "
-                     + "at T = \(instance.horizons[index])")
-      }
-      return y.value
-    }
-    var result: ExpectationResult?
-    do {
-      result = try checkExpectation(sample, plan: sequential, seed: testSeed, threads: threads,
-                                    maxSamples: sequential.maxSamples, cancellation: ctx.cancellation)
-    } catch {
-      if failures.all.isEmpty { throw error }
-    }
-    let found = failures.all
-    if !found.isEmpty { result = nil }
+    let (result, found) = try confirmation.run(threads: threads, cancellation: ctx.cancellation)
     var verdict: Verdict
     switch result?.decision {
     case .holds?: verdict = .holds
@@ -182,12 +162,15 @@ public enum Theorem2ConvergenceClaims {
     }
     var counterexample: CounterexampleReference?
     if verdict == .refuted, let result {
-      let summary = "\(instance.description): E[Y] > 1/2 at T = \(instance.horizons[index]) (BGMD's f(x_T) − f* "
-        + "beyond F = \(f) × GMD's; sequential Hoeffding test, α = \(sequential.alpha), mean Y = \(result.estimate) "
-        + "after \(result.samples) paired runs, seed \(testSeed))"
-      counterexample = CounterexampleReference(
-        fixture: ctx.control == nil ? "(not stored: the instance and test seed are in this summary)"
-          : "(control \(ctx.control ?? ""): not stored)", exact: false, summary: summary)
+      let fixture = confirmation.fixture(claim: claim, result: result)
+      var path = "(no fixture store configured)"
+      if ctx.control == nil, let store = ctx.fixtures {
+        let url = try store.write(fixture)
+        path = "fixtures/counterexamples/\(claim)/\(url.lastPathComponent)"
+      } else if ctx.control != nil {
+        path = "(control \(ctx.control ?? ""): not stored)"
+      }
+      counterexample = CounterexampleReference(fixture: path, exact: false, summary: fixture.summary ?? "")
     }
     let testPhase = try PhaseResult(
       name: "sequential-test", verdict: verdict, cases: result?.samples ?? 0,
@@ -243,6 +226,112 @@ public enum Theorem2ConvergenceControl: String, Sendable, CaseIterable, Codable 
     }
     return i
   }
+}
+
+/// The planned test of E[Y] ≤ 1/2 at one instance and horizon, on fresh
+/// paired runs (seeds drawn from `seed`'s stream): per run,
+/// Y = g_B/(g_B + F·g_G) ∈ [0, 1] (`Theorem2ConvergenceClaims.transform`);
+/// ClaimCheck's sequential Hoeffding test refuting shows E[Y] > 1/2 at level
+/// α. A run whose suboptimality is not finite is an implementation error.
+public struct Theorem2ConvergenceConfirmation: Sendable {
+  /// BGMD's instance (its memory, or a control's).
+  public var instance: Theorem2Instance
+  public var horizonIndex: Int
+  public var plan: SequentialPlan
+  public var seed: UInt64
+
+  /// GMD's instance: the same with k = d, no memory, no variant.
+  public var gmdInstance: Theorem2Instance {
+    var g = instance
+    g.blockSize = g.dimension
+    g.memory = nil
+    g.variant = nil
+    return g
+  }
+
+  /// F of the instance.
+  public var factor: Double {
+    Theorem2ConvergenceClaims.factor(blockSize: instance.blockSize, dimension: instance.dimension)
+  }
+
+  /// Runs the test; implementation errors are returned in `failures`, and
+  /// the result is then `nil`.
+  public func run(threads: Int, cancellation: CancellationFlag? = nil) throws
+    -> (result: ExpectationResult?, failures: [String])
+  {
+    let instance = self.instance
+    let gmd = gmdInstance
+    let problem = Theorem2Problem(instance)
+    let index = horizonIndex
+    let f = factor
+    let failures = Theorem2Failures()
+    let sample = Gen<Double> { source in
+      let seed = UInt64(try source.drawInt(in: 0...(1 << 52)))
+      let y = Theorem2ConvergenceEvaluation.pairedTransform(instance, gmd, problem: problem, seed: seed, at: index,
+                                                            factor: f)
+      if y.value.isNaN {
+        failures.add("run seed \(seed) of \(instance.description): \(y.failure ?? "non-finite suboptimality") "
+                     + "at T = \(instance.horizons[index])")
+      }
+      return y.value
+    }
+    do {
+      let result = try checkExpectation(sample, plan: plan, seed: seed, threads: threads, maxSamples: plan.maxSamples,
+                                        cancellation: cancellation)
+      let found = failures.all
+      return (found.isEmpty ? result : nil, found)
+    } catch {
+      let found = failures.all
+      guard !found.isEmpty else { throw error }
+      return (nil, found)
+    }
+  }
+
+  /// The fixture of a confirmed refutation: the instance, the horizon, the
+  /// plan and seed of the test, and what was observed.
+  func fixture(claim: String, result: ExpectationResult) -> Fixture {
+    let input: JSONValue = .object([
+      "instance": (try? JSONValue(encoding: instance)) ?? .null,
+      "horizonIndex": .number(Double(horizonIndex)),
+      "confirmation": .object(["seed": .string(String(seed)), "plan": (try? JSONValue(encoding: plan)) ?? .null]),
+    ])
+    let observed: JSONValue = .object(["factor": .number(factor), "test": result.json])
+    let summary = "\(instance.description): E[Y] > 1/2 at T = \(instance.horizons[horizonIndex]) (BGMD's f(x_T) − f* "
+      + "beyond F = \(factor) × GMD's; sequential Hoeffding test, α = \(plan.alpha), mean Y = \(result.estimate) "
+      + "after \(result.samples) paired runs)"
+    return Fixture(claim: claim, expect: .refutes, input: input, observed: observed, choices: nil, summary: summary)
+  }
+}
+
+extension Theorem2ConvergenceClaims {
+  /// Re-runs a stored fixture (the planned test with its stored seed) and
+  /// returns true when it still does what it records.
+  /// - Throws: `Theorem2FixtureError` for a malformed input.
+  public static func replay(_ fixture: Fixture) throws -> Bool {
+    let input = fixture.input
+    func decode<T: Decodable>(_ value: JSONValue?, _ field: String, as type: T.Type) throws -> T {
+      guard let value, let data = try? ClaimCheckJSON.encoder(pretty: false).encode(value),
+        let decoded = try? ClaimCheckJSON.decoder().decode(T.self, from: data)
+      else { throw Theorem2FixtureError(field: field) }
+      return decoded
+    }
+    let instance = try decode(input["instance"], "instance", as: Theorem2Instance.self)
+    let index = try decode(input["horizonIndex"], "horizonIndex", as: Int.self)
+    let plan = try decode(input["confirmation"]?["plan"], "confirmation.plan", as: SequentialPlan.self)
+    guard case .string(let seedText)? = input["confirmation"]?["seed"], let seed = UInt64(seedText) else {
+      throw Theorem2FixtureError(field: "confirmation.seed")
+    }
+    guard instance.horizons.indices.contains(index), instance.dimension >= 2, instance.runs >= 1,
+      (1..<instance.dimension).contains(instance.blockSize)
+    else { throw Theorem2FixtureError(field: "instance") }
+    let confirmation = Theorem2ConvergenceConfirmation(instance: instance, horizonIndex: index, plan: plan, seed: seed)
+    let (result, failures) = try confirmation.run(threads: processorCount)
+    let refutes = failures.isEmpty && result?.decision == .refuted
+    return fixture.expect == .refutes ? refutes : !refutes
+  }
+
+  /// Whether a claim or fixture id is one of these claims.
+  static func owns(_ id: String) -> Bool { id.hasPrefix("theorem2/convergence-vs-gmd/") }
 }
 
 /// The sequential test's evidence.
