@@ -13,12 +13,12 @@ import Testing
   @Test func committedFixturesReplay() throws {
     let store = FixtureStore(root: Self.root, names: ClaimRegistry.names)
     var count = 0
-    for theorem in [1, 2] {
+    for theorem in BoundTheorem.allCases {
       for setting in Theorem2Setting.allCases {
         for reading in Assumption1Reading.allCases {
-          for stored in try store.load(claim: Theorem2Claims.id(setting, reading, theorem: theorem)) {
+          for stored in try store.load(claim: TheoremBoundClaims.id(setting, reading, theorem: theorem)) {
             count += 1
-            #expect(try Theorem2Claims.replay(stored.fixture), "\(stored.url.path)")
+            #expect(try TheoremBoundClaims.replay(stored.fixture), "\(stored.url.path)")
           }
         }
       }

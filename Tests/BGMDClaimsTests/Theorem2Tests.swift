@@ -8,7 +8,7 @@ import Testing
 @testable import BGMDClaims
 
 /// A quadratic instance with the given knobs (the rest fixed).
-func theorem2Instance(_ setting: Theorem2Setting = .clean, theorem: Int = 2, k: Int = 4, noise: String = "none",
+func theorem2Instance(_ setting: Theorem2Setting = .clean, theorem: BoundTheorem = .theorem2, k: Int = 4, noise: String = "none",
                       runs: Int = 4, horizons: [Int] = [1, 10, 20, 40], variant: Theorem2Variant? = nil)
   -> Theorem2Instance
 {
@@ -23,7 +23,7 @@ func theorem2Instance(_ setting: Theorem2Setting = .clean, theorem: Int = 2, k: 
 /// no noise, no corruption (identical rows), T up to 1280.
 func theorem2RoundingInstance(runs: Int = 2) -> Theorem2Instance {
   Theorem2Instance(
-    theorem: 2, problem: "quadratic", problemSeed: 3, dimension: 2, rank: 2, conditionNumber: 1, blockSize: 2,
+    theorem: .theorem2, problem: "quadratic", problemSeed: 3, dimension: 2, rank: 2, conditionNumber: 1, blockSize: 2,
     rows: 10, noise: "none", noiseNumerator: 1, noiseDenominator: 1, startScale: 1, corruption: .none,
     badPercent: 0, attack: 0, magnitudeExponent: 0, runs: runs, runSeed: 5, horizons: [1, 160, 320, 640, 1280])
 }
@@ -60,7 +60,7 @@ func theorem2RoundingInstance(runs: Int = 2) -> Theorem2Instance {
     ]
     let c = TheoremBound.Constants(smoothness: 2, mu: 0.5, initialGap: 3, sigmaSquared: 1.25, xi: 0.5, alpha: 0.25,
                                    goodCount: 8, epsilon: 0.1)
-    for (theorem, expected) in [(1, expected16), (2, expected17)] {
+    for (theorem, expected) in [(BoundTheorem.theorem1, expected16), (.theorem2, expected17)] {
       let b = TheoremBound(theorem: theorem, horizon: t, constants: c)
       for (term, exact) in zip(b.terms, expected) {
         let x = Double(exact)
@@ -187,13 +187,13 @@ func theorem2CheckOnce(id: String, _ body: @escaping @Sendable (ClaimContext) th
 @Suite struct Theorem2ControlTests {
   /// Every control of Theorem 1 and 2 in the clean and bit-flip settings,
   /// under both readings, comes out refuted by the claim's own check (quick).
-  @Test(arguments: [1, 2])
-  func controlsAreRefuted(theorem: Int) throws {
+  @Test(arguments: BoundTheorem.allCases)
+  func controlsAreRefuted(theorem: BoundTheorem) throws {
     for (setting, reading) in [(Theorem2Setting.clean, Assumption1Reading.variance), (.bitFlip20, .secondMoment)] {
-      for variant in Theorem2Claims.controls(setting, reading) {
-        let id = Theorem2Claims.id(setting, reading, theorem: theorem)
+      for variant in TheoremBoundClaims.controls(setting, reading) {
+        let id = TheoremBoundClaims.id(setting, reading, theorem: theorem)
         let r = theorem2CheckOnce(id: id) { ctx in
-          try Theorem2Claims.check(setting, reading, theorem: theorem, variant: variant,
+          try TheoremBoundClaims.check(setting, reading, theorem: theorem, variant: variant,
                                    context: ctx.forControl(variant.rawValue))
         }
         #expect(r.verdict == .refuted, "\(id) control \(variant.rawValue): \(r.verdict) \(r.evidence)")
@@ -212,7 +212,7 @@ func theorem2CheckOnce(id: String, _ body: @escaping @Sendable (ClaimContext) th
     let res = try #require(result)
     #expect(res.decision == .refuted)
     let fixture = theorem2Fixture(claim: "theorem2/bound/clean/variance", confirmation: c, result: res)
-    #expect(try Theorem2Claims.replay(fixture))
+    #expect(try TheoremBoundClaims.replay(fixture))
     var stated = fixture
     guard case .object(var input) = stated.input, case .object(var inst)? = input["instance"] else {
       Issue.record("fixture shape")
@@ -221,7 +221,7 @@ func theorem2CheckOnce(id: String, _ body: @escaping @Sendable (ClaimContext) th
     inst.removeValue(forKey: "variant")
     input["instance"] = .object(inst)
     stated.input = .object(input)
-    #expect(try !Theorem2Claims.replay(stated))
+    #expect(try !TheoremBoundClaims.replay(stated))
   }
 }
 
@@ -231,7 +231,8 @@ func theorem2CheckOnce(id: String, _ body: @escaping @Sendable (ClaimContext) th
     defer { try? FileManager.default.removeItem(at: root) }
     let store = FixtureStore(root: root, names: ClaimRegistry.names)
     let start = Date()
-    let claims = Theorem2Claims.family.claims + Theorem2Claims.theorem1Family.claims
+    // The bound claims of both theorems (the convergence claims have their own suite).
+    let claims = TheoremBoundClaims.claims(theorem: .theorem2) + Theorem1Claims.claims
     let report = Campaign(seed: 1, profile: .quick, fixtures: store).run(claims)
     let seconds = Date().timeIntervalSince(start)
     #expect(report.claims.count == 2 * Theorem2Setting.allCases.count * Assumption1Reading.allCases.count)
@@ -243,7 +244,7 @@ func theorem2CheckOnce(id: String, _ body: @escaping @Sendable (ClaimContext) th
       if record.verdict == .refuted {
         let fixtures = try store.load(claim: record.id)
         #expect(fixtures.count == 1, "\(record.id)")
-        for stored in fixtures { #expect(try Theorem2Claims.replay(stored.fixture), "\(record.id)") }
+        for stored in fixtures { #expect(try TheoremBoundClaims.replay(stored.fixture), "\(record.id)") }
       }
       if record.verdict == .holds { #expect(record.power?.isComplete == true, "\(record.id)") }
     }

@@ -1,6 +1,25 @@
 import ClaimCheck
 import Foundation
 
+/// Which of the paper's two convergence theorems a bound, an instance or a
+/// claim is about (Appendix D). Its `description` is the theorem's number, so
+/// instance descriptions and ids read as before ("theorem 2: …").
+public enum BoundTheorem: Int, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+  /// Theorem 1, smooth non-convex: (16), γ = 1/(2L), LHS (1/T) Σ_{t<T} E‖∇f(x_t)‖².
+  case theorem1 = 1
+  /// Theorem 2, PL: (17), γ = 1/(4L), LHS E‖x̂_T − x*‖².
+  case theorem2 = 2
+
+  /// "1" or "2".
+  public var description: String { String(rawValue) }
+  /// The equation of the bound: 16 or 17.
+  public var equation: Int { self == .theorem1 ? 16 : 17 }
+  /// c of the stated step γ = 1/(cL): 2 or 4.
+  public var stepDenominator: Int { self == .theorem1 ? 2 : 4 }
+  /// The first segment of the claim ids: `theorem1` or `theorem2`.
+  public var idPrefix: String { "theorem\(rawValue)" }
+}
+
 /// The explicit right-hand sides (16) and (17) of Appendix D, term by term
 /// with the paper's constants (Proofs/theorem-1.md, Proofs/theorem-2.md).
 ///
@@ -55,34 +74,34 @@ public struct TheoremBound: Sendable, Hashable, Codable {
   }
 
   /// The step size the theorem states: 1/(2L) (Theorem 1) or 1/(4L) (Theorem 2).
-  public static func statedStep(theorem: Int, smoothness l: Double) -> Double {
-    1 / ((theorem == 1 ? 2 : 4) * l)
+  public static func statedStep(theorem: BoundTheorem, smoothness l: Double) -> Double {
+    1 / (Double(theorem.stepDenominator) * l)
   }
 
-  /// The right-hand side of (16) (`theorem == 1`) or (17) at horizon T, with
-  /// the theorem's γ.
-  public init(theorem: Int, horizon t: Int, constants c: Constants) {
+  /// The right-hand side of (16) (`.theorem1`) or (17) (`.theorem2`) at
+  /// horizon T, with the theorem's γ.
+  public init(theorem: BoundTheorem, horizon t: Int, constants c: Constants) {
     let l = c.smoothness
     let gamma = Self.statedStep(theorem: theorem, smoothness: l)
     let s2 = c.sigmaSquared
     let xi2 = c.xi * c.xi
     let shrink = (1 - xi2) / xi2
-    let oneMinusAlpha2 = (1 - c.alpha) * (1 - c.alpha)
+    let oneMinusAlphaSquared = (1 - c.alpha) * (1 - c.alpha)
     let g = Double(c.goodCount)
     let eps2 = c.epsilon * c.epsilon
-    if theorem == 1 {
+    if theorem == .theorem1 {
       transient = 8 * c.initialGap / (gamma * Double(max(1, t)))
       step = 8 * l * gamma * s2
       memory = 48 * l * l * gamma * gamma * s2 * shrink
-      corruption = 2304 * s2 / oneMinusAlpha2 * (1 + 4 * shrink)
-      accuracy = eps2 == 0 ? 0 : 48 * eps2 / (gamma * gamma * g * g * oneMinusAlpha2)
+      corruption = 2304 * s2 / oneMinusAlphaSquared * (1 + 4 * shrink)
+      accuracy = eps2 == 0 ? 0 : 48 * eps2 / (gamma * gamma * g * g * oneMinusAlphaSquared)
     } else {
       let mu2 = c.mu * c.mu
       transient = 16 * c.initialGap / (mu2 * gamma) * pow(1 - c.mu * gamma / 2, Double(t))
       step = 16 * l * gamma * s2 / mu2
       memory = 80 * gamma * gamma * s2 * l * l * shrink / mu2
-      corruption = 3072 * s2 / (mu2 * oneMinusAlpha2) * (1 + 4 * shrink)
-      accuracy = eps2 == 0 ? 0 : 64 * eps2 / (mu2 * gamma * gamma * g * g * oneMinusAlpha2)
+      corruption = 3072 * s2 / (mu2 * oneMinusAlphaSquared) * (1 + 4 * shrink)
+      accuracy = eps2 == 0 ? 0 : 64 * eps2 / (mu2 * gamma * gamma * g * g * oneMinusAlphaSquared)
     }
   }
 

@@ -2,11 +2,55 @@ import ClaimCheck
 import ExactArithmetic
 import Foundation
 
-/// The Theorem 1 and Theorem 2 claims: `theorem1/bound/<setting>/<reading>`
-/// (the explicit right-hand side (16) of Appendix D) and
-/// `theorem2/bound/<setting>/<reading>` ((17)), setting ∈ `Theorem2Setting`,
-/// reading ∈ `Assumption1Reading`. See Proofs/theorem-1.md and
+/// Theorem 1's claims, `theorem1/bound/<setting>/<reading>`: the explicit
+/// right-hand side (16) of Appendix D (Proofs/theorem-1.md), checked by
+/// `TheoremBoundClaims` with Theorem 1's step and left-hand side.
+public enum Theorem1Claims {
+  /// The family.
+  public static var family: ClaimFamily {
+    ClaimFamily(name: "theorem-1", title: "Theorem 1", document: "Proofs/theorem-1.md", prefixes: ["theorem1"],
+                claims: claims, replay: { try TheoremBoundClaims.replay($0) })
+  }
+
+  /// One claim per setting and reading.
+  public static var claims: [ClaimSpec] { TheoremBoundClaims.claims(theorem: .theorem1) }
+
+  /// The claim id of a setting and reading.
+  public static func id(_ setting: Theorem2Setting, _ reading: Assumption1Reading) -> String {
+    TheoremBoundClaims.id(setting, reading, theorem: .theorem1)
+  }
+}
+
+/// Theorem 2's claims: `theorem2/bound/<setting>/<reading>`, the explicit
+/// right-hand side (17) of Appendix D (checked by `TheoremBoundClaims`), and
+/// `theorem2/convergence-vs-gmd/<memory>/<setting>` for the robust memories,
+/// for which no argument gives (17) (`Theorem2ConvergenceClaims`). See
 /// Proofs/theorem-2.md.
+public enum Theorem2Claims {
+  /// The family.
+  public static var family: ClaimFamily {
+    ClaimFamily(name: "theorem-2", title: "Theorem 2", document: "Proofs/theorem-2.md", prefixes: ["theorem2"],
+                claims: claims, replay: { fixture in
+                  Theorem2ConvergenceClaims.owns(fixture.claim)
+                    ? try Theorem2ConvergenceClaims.replay(fixture) : try TheoremBoundClaims.replay(fixture)
+                })
+  }
+
+  /// The bound claims, then the robust memories' convergence claims.
+  public static var claims: [ClaimSpec] {
+    TheoremBoundClaims.claims(theorem: .theorem2) + Theorem2ConvergenceClaims.claims
+  }
+
+  /// The claim id of a setting and reading.
+  public static func id(_ setting: Theorem2Setting, _ reading: Assumption1Reading) -> String {
+    TheoremBoundClaims.id(setting, reading, theorem: .theorem2)
+  }
+}
+
+/// The check shared by Theorems 1 and 2: `<theorem>/bound/<setting>/<reading>`
+/// (the explicit right-hand side (16) resp. (17) of Appendix D), setting ∈
+/// `Theorem2Setting`, reading ∈ `Assumption1Reading`. See
+/// Proofs/theorem-1.md and Proofs/theorem-2.md.
 ///
 /// Each check: a targeted search over instances for the largest
 /// LHS⁻/RHS⁺ (mean over R runs; constants of the right-hand side measured on
@@ -14,29 +58,14 @@ import Foundation
 /// sequential test of E[LHS] ≤ RHS on fresh runs of the worst instance at its
 /// worst horizon (`Theorem2Confirmation`). Negative controls run the same
 /// check on broken variants (`Theorem2Variant`).
-public enum Theorem2Claims {
-  /// Theorem 2's family.
-  public static var family: ClaimFamily {
-    ClaimFamily(name: "theorem-2", title: "Theorem 2", document: "Proofs/theorem-2.md", prefixes: ["theorem2"],
-                claims: claims(theorem: 2), replay: { try replay($0) })
-  }
-
-  /// Theorem 1's family: the same machinery on (16).
-  public static var theorem1Family: ClaimFamily {
-    ClaimFamily(name: "theorem-1", title: "Theorem 1", document: "Proofs/theorem-1.md", prefixes: ["theorem1"],
-                claims: claims(theorem: 1), replay: { try replay($0) })
-  }
-
+public enum TheoremBoundClaims {
   /// The claim id of a setting and reading.
-  public static func id(_ setting: Theorem2Setting, _ reading: Assumption1Reading, theorem: Int = 2) -> String {
-    "theorem\(theorem)/bound/\(setting.rawValue)/\(reading.rawValue)"
+  public static func id(_ setting: Theorem2Setting, _ reading: Assumption1Reading, theorem: BoundTheorem) -> String {
+    "\(theorem.idPrefix)/bound/\(setting.rawValue)/\(reading.rawValue)"
   }
-
-  /// Both theorems' claims (2, then 1).
-  public static var claims: [ClaimSpec] { claims(theorem: 2) + claims(theorem: 1) }
 
   /// One claim per setting and reading, with its controls.
-  public static func claims(theorem: Int) -> [ClaimSpec] {
+  public static func claims(theorem: BoundTheorem) -> [ClaimSpec] {
     Theorem2Setting.allCases.flatMap { setting in
       Assumption1Reading.allCases.map { reading in
         ClaimSpec(id: id(setting, reading, theorem: theorem),
@@ -79,8 +108,8 @@ public enum Theorem2Claims {
   }
 
   /// The source of a claim.
-  static func source(theorem: Int, reading: Assumption1Reading) -> String {
-    "Theorem \(theorem), eq. (\(theorem == 1 ? 16 : 17)), Appendix D; Assumption 1 (\(reading.rawValue) reading); "
+  static func source(theorem: BoundTheorem, reading: Assumption1Reading) -> String {
+    "Theorem \(theorem), eq. (\(theorem.equation)), Appendix D; Assumption 1 (\(reading.rawValue) reading); "
       + "Definition 1 (α = ψ/(1 − ψ)); Lemma 1 (ξ = k/d)"
   }
 
@@ -99,7 +128,7 @@ public enum Theorem2Claims {
     + "α = |𝔹|/|𝔾|, ε the certified absolute gap of the GM"
 
   /// Runs the check of one claim (or of its control `variant`).
-  public static func check(_ setting: Theorem2Setting, _ reading: Assumption1Reading, theorem: Int = 2,
+  public static func check(_ setting: Theorem2Setting, _ reading: Assumption1Reading, theorem: BoundTheorem,
                            variant: Theorem2Variant? = nil, context ctx: ClaimContext) throws -> ClaimRecord
   {
     let claim = id(setting, reading, theorem: theorem)
@@ -130,7 +159,7 @@ public enum Theorem2Claims {
       }
     }
     let domain = Theorem2Evidence.domain(theorem: theorem, setting: setting, plan: plan, variant: variant)
-    let statement = theorem == 1 ? statement1 : statement2
+    let statement = theorem == .theorem1 ? statement1 : statement2
     let searchEvidence = Theorem2Evidence.Search(
       evaluations: search.evaluations, improvements: search.improvements, probes: probes,
       bestScoreLog10: bestScore.isFinite ? bestScore : nil,
@@ -216,7 +245,7 @@ public enum Theorem2Claims {
 /// quadratics) and on its calibration runs, independently of the judged runs.
 func theorem2Hypotheses(_ e: Theorem2Evaluation, _ reading: Assumption1Reading) -> [Hypothesis] {
   let inst = e.instance
-  let c = inst.theorem == 1 ? 2 : 4
+  let c = inst.theorem.stepDenominator
   var out: [Hypothesis] = []
   // γ as stated.
   if let q = inst.quadratic() {

@@ -4,7 +4,7 @@ import Foundation
 /// The typed evidence of a Theorem 1/2 check.
 enum Theorem2Evidence {
   /// The domain searched, in words.
-  static func domain(theorem: Int, setting: Theorem2Setting, plan: Theorem2Plan, variant: Theorem2Variant?) -> String {
+  static func domain(theorem: BoundTheorem, setting: Theorem2Setting, plan: Theorem2Plan, variant: Theorem2Variant?) -> String {
     let corruption: String
     switch setting.corruption {
     case .none: corruption = "no corruption"
@@ -17,7 +17,7 @@ enum Theorem2Evidence {
     return "PL quadratics f = ½(x − x*)ᵀQᵀDQ(x − x*) built exactly in ℚ (rational Householder Q, d 2…\(plan.maxDimension), "
       + "rank 1…d, κ 1…\(plan.maxCondition)) and Σ x_j² + 3 sin² x_j (μ = 1/32, L = 8), run in Double; "
       + "oracle noise none / Rademacher / signed basis with exact σ²; x_0 = x* + u, u ∈ {−S…S}^d, S ≤ 10; "
-      + "Algorithm 1 as printed (averaged memory, successive selection, k 1…d, γ = 1/(\(theorem == 1 ? 2 : 4)L)), "
+      + "Algorithm 1 as printed (averaged memory, successive selection, k 1…d, γ = 1/(\(theorem.stepDenominator)L)), "
       + "GM with certified ε ≤ 1e−6; b = 10, ψ = \(setting.badPercent)%, \(corruption); T ∈ \(plan.horizons), "
       + "R = \(plan.runs) calibration runs per instance"
       + (variant.map { "; control variant \($0.rawValue)" } ?? "")
@@ -25,7 +25,7 @@ enum Theorem2Evidence {
 
   /// LHS⁻, the computed LHS and RHS⁺ against T (log scale).
   static func plot(_ e: Theorem2Evaluation, _ reading: Assumption1Reading, title: String) -> JSONValue {
-    let lhsName = e.instance.theorem == 1 ? "(1/T)Σ‖∇f(x_t)‖²" : "‖x̂_T − x_p‖²"
+    let lhsName = e.instance.theorem == .theorem1 ? "(1/T)Σ‖∇f(x_t)‖²" : "‖x̂_T − x_p‖²"
     func series(_ name: String, _ ys: [Double]) -> JSONValue {
       let points = zip(e.instance.horizons, ys).filter { $0.1.isFinite && $0.1 > 0 }
         .map { JSONValue.array([.number(Double($0.0)), .number($0.1)]) }
@@ -38,7 +38,7 @@ enum Theorem2Evidence {
       "series": .array([
         series("LHS⁻ (rounding floor removed)", idx.map { e.lhs(at: $0, lower: true) }),
         series("LHS as computed", idx.map { e.lhs(at: $0, lower: false) }),
-        series("RHS⁺ (\(e.instance.theorem == 1 ? 16 : 17)), ξ = k/d", idx.map { e.rhsUpper(reading, at: $0) }),
+        series("RHS⁺ (\(e.instance.theorem.equation)), ξ = k/d", idx.map { e.rhsUpper(reading, at: $0) }),
       ]),
     ])
   }
@@ -96,7 +96,7 @@ enum Theorem2Evidence {
       let bounds = idx.map { e.bound(reading, at: $0) }
       rhs = idx.map { e.rhsUpper(reading, at: $0) }
       rhsTerms = bounds.map(\.terms)
-      termNames = e.instance.theorem == 1
+      termNames = e.instance.theorem == .theorem1
         ? ["8R0/(γT)", "8Lγσ²", "48L²γ²σ²(1−ξ²)/ξ²", "2304σ²/(1−α)²·[1+4(1−ξ²)/ξ²]", "48ε²/(γ²|𝔾|²(1−α)²)"]
         : ["16R0/(μ²γ)·[1−μγ/2]^T", "16Lγσ²/μ²", "80γ²σ²L²(1−ξ²)/(μ²ξ²)", "3072σ²/(μ²(1−α)²)·[1+4(1−ξ²)/ξ²]",
            "64ε²/(μ²γ²|𝔾|²(1−α)²)"]

@@ -29,7 +29,7 @@ func theorem2Fixture(claim: String, confirmation c: Theorem2Confirmation, result
   return Fixture(claim: claim, expect: .refutes, input: input, observed: observed, choices: nil, summary: summary)
 }
 
-extension Theorem2Claims {
+extension TheoremBoundClaims {
   /// Re-runs a stored Theorem 1/2 fixture deterministically (the calibration
   /// runs, RHS⁺ and the planned test with its stored seed) and returns true
   /// when it still does what it records: for `refutes`, that the test still

@@ -76,7 +76,7 @@ public enum Assumption1Reading: String, Sendable, CaseIterable, Codable {
 public struct Theorem2Instance: Sendable, Codable, Hashable, CustomStringConvertible {
   /// Which theorem is checked: 2 (γ = 1/(4L), E‖x̂_T − x_p‖²) or 1
   /// (γ = 1/(2L), E‖∇f(x_τ)‖², τ uniform in {0, …, T − 1}).
-  public var theorem: Int
+  public var theorem: BoundTheorem
   /// `quadratic` or `sine-squared`.
   public var problem: String
   /// Seeds the builder (quadratic) and the start x_0.
@@ -113,6 +113,10 @@ public struct Theorem2Instance: Sendable, Codable, Hashable, CustomStringConvert
   /// The broken variant a negative control runs; `nil` (absent in JSON) for
   /// the algorithm as stated.
   public var variant: Theorem2Variant? = nil
+  /// The memory of the run (`MemoryVariant`); `nil` (absent in JSON) for
+  /// Algorithm 1 as printed, `averaged`. The robust memories are run by the
+  /// claims `theorem2/convergence-vs-gmd/<memory>/<setting>`.
+  public var memory: MemoryVariant? = nil
 
   /// The built-in attacks the adversary setting searches over.
   public static let attackNames = ["alie", "ipm", "sign-flip-own", "sign-flip-mean", "scaled-bit-flip",
@@ -141,7 +145,7 @@ public struct Theorem2Instance: Sendable, Codable, Hashable, CustomStringConvert
     "theorem \(theorem): \(problem) seed=\(problemSeed) d=\(dimension) rank=\(rank) κ=\(conditionNumber) k=\(blockSize) b=\(rows) "
       + "noise=\(noise)(\(noiseNumerator)/\(noiseDenominator)) start=±\(startScale) ψ=\(badPercent)% "
       + "attack=\(attackName) R=\(runs) runSeed=\(runSeed) T=\(horizons.map(String.init).joined(separator: ","))"
-      + (variant.map { " variant=\($0.rawValue)" } ?? "")
+      + (variant.map { " variant=\($0.rawValue)" } ?? "") + (memory.map { " memory=\($0.rawValue)" } ?? "")
   }
 
   /// The exact quadratic of this instance (nil for `sine-squared`).
@@ -180,7 +184,7 @@ extension Theorem2Instance {
   /// - Parameters: `maxDimension` bounds d, `maxCondition` bounds κ; `runs`,
   ///   `horizons` and `runSeed` are fixed by the caller (the profile).
   public static func generator(setting: Theorem2Setting, maxDimension: Int, maxCondition: Int, runs: Int,
-                               horizons: [Int], runSeed: Int, rows: Int = 10, theorem: Int = 2,
+                               horizons: [Int], runSeed: Int, rows: Int = 10, theorem: BoundTheorem = .theorem2,
                                variant: Theorem2Variant? = nil) -> Gen<Theorem2Instance> {
     Gen { s in
       let sine = try s.drawInt(in: 0...5) == 5

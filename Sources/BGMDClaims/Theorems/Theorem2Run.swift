@@ -34,6 +34,14 @@ public struct Theorem2RunResult: Sendable, Hashable {
   public var epsilonAbsolute: [Double]
   public var secondMoment: [Double]
   public var retained: [Double]
+  /// f(x_T) − f* as computed at each horizon (the last iterate, not the
+  /// average; ½⟨y, Ay⟩ with y = x_T − x_p), and its rounding floor ½·L·d·e²,
+  /// e = δ + (2d + 6)·u·M (δ of `Theorem2RoundingFloor` at the magnitude M
+  /// seen, plus the projection's rounding): the suboptimality of a point off
+  /// by e per coordinate. Compared by
+  /// `theorem2/convergence-vs-gmd/…` (Proofs/theorem-2.md).
+  public var suboptimality: [Double] = []
+  public var suboptimalityFloor: [Double] = []
   /// Whether the iterate (or the rule) failed before the last horizon.
   public var diverged: Bool
   /// What failed, with the iteration.
@@ -41,8 +49,8 @@ public struct Theorem2RunResult: Sendable, Hashable {
 
   /// Theorem 1's or 2's left-hand side of this run at horizon index i:
   /// `lower` the rounding-aware lower bound, else the computed value.
-  public func lhs(theorem: Int, at i: Int, lower: Bool) -> Double {
-    theorem == 1 ? (lower ? gradientMeansLower[i] : gradientMeans[i])
+  public func lhs(theorem: BoundTheorem, at i: Int, lower: Bool) -> Double {
+    theorem == .theorem1 ? (lower ? gradientMeansLower[i] : gradientMeans[i])
       : (lower ? squaredDistancesLower[i] : squaredDistances[i])
   }
 }
@@ -66,7 +74,7 @@ public struct Theorem2RoundingFloor: Sendable {
   static let u = Double.ulpOfOne / 2
 
   /// The floor of `instance` under the theorem's γ.
-  public init(theorem: Int, dimension d: Int, mu: Double, smoothness l: Double) {
+  public init(theorem: BoundTheorem, dimension d: Int, mu: Double, smoothness l: Double) {
     let gamma = TheoremBound.statedStep(theorem: theorem, smoothness: l)
     let dd = Double(d)
     let contraction = 1 / max(gamma * mu, 1e-300)
@@ -119,6 +127,8 @@ public struct Theorem2Problem: Sendable {
   var projection: @Sendable ([Double]) -> [Double]
   /// ‖∇f(x)‖².
   var gradientSquaredNorm: @Sendable ([Double]) -> Double
+  /// f(x) − f*: ½⟨x − x*, A(x − x*)⟩ for a quadratic, f(x) for sin² (f* = 0).
+  var suboptimality: @Sendable ([Double]) -> Double
 
   /// Builds the problem of `instance`: exact constants in ℚ for quadratics.
   public init(_ instance: Theorem2Instance) {
@@ -165,6 +175,21 @@ public struct Theorem2Problem: Sendable {
       }
       projection = { f.projection($0) }
       gradientSquaredNorm = { x in gradient(x).reduce(0) { $0 + $1 * $1 } }
+      // f(x) − f* = ½⟨y, Ay⟩ with y = x − x_p, x_p the projection onto the
+      // solution set: y is the component that matters, so the rounding of a
+      // large null-space component of x − x* (rank < d) does not enter.
+      suboptimality = { x in
+        let p = f.projection(x)
+        var y = [Double](repeating: 0, count: d)
+        for j in 0..<d { y[j] = x[j] - p[j] }
+        var s = 0.0
+        for i in 0..<d {
+          var ay = 0.0
+          for j in 0..<d { ay += a[i * d + j] * y[j] }
+          s += y[i] * ay
+        }
+        return s / 2
+      }
     } else {
       let s = Double(instance.noiseNumerator) / Double(max(1, instance.noiseDenominator))
       let noise: GradientNoise<Double> =
@@ -181,13 +206,14 @@ public struct Theorem2Problem: Sendable {
       oracle = { x, b, rng in f.stochasticGradients(x, rows: b, using: &rng) }
       projection = { f.projection($0) }
       gradientSquaredNorm = { x in f.gradient(x).reduce(0) { $0 + $1 * $1 } }
+      suboptimality = { x in f.loss(x) - f.optimalValue }
     }
   }
 
-  /// 2 or 1 (see `Theorem2Instance.theorem`).
-  public var theorem: Int = 2
+  /// The theorem of the instance (`Theorem2Instance.theorem`).
+  public var theorem: BoundTheorem = .theorem2
   /// γ = 1/(4L), Theorem 2's step; 1/(2L) for Theorem 1.
-  public var stepSize: Double { 1 / ((theorem == 1 ? 2 : 4) * smoothness) }
+  public var stepSize: Double { 1 / (Double(theorem.stepDenominator) * smoothness) }
   /// q = 1 − μ/(8L), the rate of (17) and the ratio of consecutive weights.
   public var rate: Double { 1 - mu / (8 * smoothness) }
 }
@@ -261,12 +287,13 @@ func runTheorem2<R: AggregationRule>(_ instance: Theorem2Instance, problem: Theo
   var result = Theorem2RunResult(
     squaredDistances: unreached, squaredDistancesLower: unreached, gradientMeans: unreached,
     gradientMeansLower: unreached, epsilon: unreached, epsilonAbsolute: unreached, secondMoment: unreached,
-    retained: Array(repeating: 0, count: count), diverged: false, failure: nil)
+    retained: Array(repeating: 0, count: count), suboptimality: unreached, suboptimalityFloor: unreached,
+    diverged: false, failure: nil)
   let d = instance.dimension
   let b = instance.rows
   let block: BlockChoice = instance.blockSize >= d ? .all : .block(k: max(1, instance.blockSize), reading: .successive)
   let step = instance.variant == .stepPastTheorem ? 3 / problem.smoothness : problem.stepSize
-  let configuration = OptimizerConfiguration<Double>(stepSize: step, memory: .averaged, block: block, record: .none)
+  let configuration = OptimizerConfiguration<Double>(stepSize: step, memory: instance.memory ?? .averaged, block: block, record: .none)
   guard var optimizer = try? BlockDescent(initialIterate: problem.start, batchCount: b, rule: rule,
                                           configuration: configuration)
   else {
@@ -351,6 +378,18 @@ func runTheorem2<R: AggregationRule>(_ instance: Theorem2Instance, problem: Theo
       result.epsilonAbsolute[next] = epsAbsolute
       result.secondMoment[next] = moment
       result.retained[next] = xi
+      // f(x_T) − f* of the iterate after T steps.
+      let xT = frozen ? problem.start : optimizer.iterate
+      if xT.allSatisfy(\.isFinite) {
+        let m = xT.reduce(magnitude) { max($0, abs($1)) }
+        // Per coordinate, x_T − x_p is within δ (the run's rounding,
+        // `Theorem2RoundingFloor`) plus (2d + 6)·u·M (the projection's) of its
+        // exact-arithmetic value; a point off by e per coordinate has
+        // f − f* ≤ ½·L·d·e².
+        let e = floor.delta(magnitude: m) + Double(2 * d + 6) * (Double.ulpOfOne / 2) * m
+        result.suboptimality[next] = problem.suboptimality(xT)
+        result.suboptimalityFloor[next] = problem.smoothness * Double(d) * e * e / 2
+      }
       next += 1
       if next == count { break }
     }
