@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import BGMDExperiments
+import TestSupport
 
 /// The paper's Table 3 data file and the report that puts it beside ours.
 @Suite struct PaperTableTests {
-  static let file = "Proofs/experiments/paper-table3.json"
+  static let file = packageRoot.appendingPathComponent("Proofs/experiments/paper-table3.json").path
 
   @Test func thePaperTableHoldsTheRowsAsPrinted() throws {
     let data = try Data(contentsOf: URL(fileURLWithPath: Self.file))
@@ -18,8 +19,7 @@ import Testing
   }
 
   @Test func theReportShowsThePaperBesideOursAndTheRobustColumns() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paper-table-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = temporaryDirectory("paper-table", create: true).path
     try FileManager.default.copyItem(atPath: Self.file, toPath: (dir as NSString).appendingPathComponent("paper-table3.json"))
     let cells = ["gmd", "bgmd", "bgmd/filtered-mean"].map { method in
       CellResult(experiment: "table3", configuration: "A", setting: "bit-flip-40", method: method, seed: 1,
