@@ -11,7 +11,7 @@ import TestSupport
     let data = try Data(contentsOf: URL(fileURLWithPath: Self.file))
     let table = try CheckpointFile.decoder().decode(PaperTable.self, from: data)
     #expect(table.rows.map(\.setting) == ["clean", "bit-flip-20", "bit-flip-40", "additive-20", "additive-40"])
-    // bgmd-paper.md line 305: Bit Flip 40 — SGD 9.60 ± 2.04, CMD 93.69 ± 0.09, BGMD 97.89 ± 0.05, GMD 98.11 ± 0.12.
+    // The paper's Table 3, row Bit Flip 40: SGD 9.60 ± 2.04, CMD 93.69 ± 0.09, BGMD 97.89 ± 0.05, GMD 98.11 ± 0.12.
     let bitFlip40 = try #require(table.rows.first { $0.setting == "bit-flip-40" })
     #expect(bitFlip40.line == 305)
     #expect(bitFlip40.value("bgmd")?.mean == 97.89 && bitFlip40.value("gmd")?.interval == 0.12)
