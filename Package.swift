@@ -94,15 +94,18 @@ let package = Package(
       ],
       swiftSettings: hostTuning
     ),
+    // Helpers the test targets share (sameBits, temporary directories, the
+    // package root): one copy, not one per test file.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
     .testTarget(name: "ExactArithmeticTests", dependencies: ["ExactArithmetic"]),
-    .testTarget(name: "BGMDTests", dependencies: ["BGMD", "ExactArithmetic", "Randomness"]),
-    .testTarget(name: "BGMDExperimentsTests", dependencies: ["BGMDExperiments", "BGMD", "Randomness"]),
+    .testTarget(name: "BGMDTests", dependencies: ["BGMD", "ExactArithmetic", "Randomness", "TestSupport"]),
+    .testTarget(name: "BGMDExperimentsTests", dependencies: ["BGMDExperiments", "BGMD", "Randomness", "TestSupport"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
-    .testTarget(name: "ClaimCheckTests", dependencies: ["ClaimCheck", "Randomness"]),
+    .testTarget(name: "ClaimCheckTests", dependencies: ["ClaimCheck", "Randomness", "TestSupport"]),
     .testTarget(
       name: "BGMDClaimsTests",
-      dependencies: ["BGMDClaims", "BGMD", "ClaimCheck", "ExactArithmetic", "Randomness"]
+      dependencies: ["BGMDClaims", "BGMD", "ClaimCheck", "ExactArithmetic", "Randomness", "TestSupport"]
     ),
   ]
 )

@@ -6,15 +6,17 @@ import PackageDescription
 // `swift test` of the main package never build them (they need
 // `-sanitize=fuzzer`, whose runtime drives the process). Build and run:
 // Fuzz/run-fuzzers.sh (the README's Development section); each target's
-// Driver.swift hands SwiftPM's renamed entry point to libFuzzer.
+// Driver.swift hands SwiftPM's renamed entry point to libFuzzer (FuzzDriver).
 let package = Package(
   name: "bgmd-fuzz",
   dependencies: [.package(name: "bgmd", path: "..")],
   targets: [
-    .executableTarget(name: "FuzzNPY", dependencies: [.product(name: "BGMD", package: "bgmd")]),
-    .executableTarget(name: "FuzzCSV", dependencies: [.product(name: "BGMD", package: "bgmd")]),
-    .executableTarget(name: "FuzzJSONMatrix", dependencies: [.product(name: "BGMD", package: "bgmd")]),
-    .executableTarget(name: "FuzzFixture", dependencies: [.product(name: "ClaimCheck", package: "bgmd")]),
-    .executableTarget(name: "FuzzRational", dependencies: [.product(name: "ExactArithmetic", package: "bgmd")]),
+    // libFuzzer's driver, called from each target's Driver.swift.
+    .target(name: "FuzzDriver"),
+    .executableTarget(name: "FuzzNPY", dependencies: ["FuzzDriver", .product(name: "BGMD", package: "bgmd")]),
+    .executableTarget(name: "FuzzCSV", dependencies: ["FuzzDriver", .product(name: "BGMD", package: "bgmd")]),
+    .executableTarget(name: "FuzzJSONMatrix", dependencies: ["FuzzDriver", .product(name: "BGMD", package: "bgmd")]),
+    .executableTarget(name: "FuzzFixture", dependencies: ["FuzzDriver", .product(name: "ClaimCheck", package: "bgmd")]),
+    .executableTarget(name: "FuzzRational", dependencies: ["FuzzDriver", .product(name: "ExactArithmetic", package: "bgmd")]),
   ]
 )

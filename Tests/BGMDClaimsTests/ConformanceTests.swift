@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import BGMDClaims
+import TestSupport
 
 /// The `bgmd` executable built beside the test bundle (`swift build` /
 /// `swift test` build it in the same directory).
@@ -28,12 +29,6 @@ enum BGMDExecutable {
   }
 }
 
-private func temporaryDirectory(_ name: String) -> URL {
-  let url = FileManager.default.temporaryDirectory
-    .appendingPathComponent("conformance-tests-\(ProcessInfo.processInfo.processIdentifier)-\(name)", isDirectory: true)
-  try? FileManager.default.removeItem(at: url)
-  return url
-}
 
 /// One conformance check of `target` run as claim `id` through a campaign (seed 1).
 private func check(_ rule: ConformanceRule, _ property: ConformanceProperty, _ target: ConformanceTarget, id: String,
@@ -228,10 +223,7 @@ enum BGMD_NPY {
   /// and `bgmd replay --exec` against the faulty and the correct adapter.
   @Test func commandWritesReportsAndFixturesThatReplay() throws {
     let bgmd = try #require(BGMDExecutable.url, "the bgmd executable is not built next to the tests")
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("conformance-cli-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
-    try? FileManager.default.removeItem(at: dir)
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = temporaryDirectory("conformance-cli", create: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let quoted = ExternalProcess.shellQuoted(bgmd.path)
     let faulty = "\(quoted) conformance-adapter --rule coordinate-median --fault lower-middle-median {input} {output}"

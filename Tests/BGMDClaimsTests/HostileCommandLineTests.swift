@@ -1,6 +1,7 @@
 import BGMDClaims
 import Foundation
 import Testing
+import TestSupport
 
 /// The hostile-input table, command-line side: the built `bgmd` binary run
 /// on bad input, one test per class. Each asserts a clear message, a
@@ -29,11 +30,7 @@ import Testing
     return nil
   }()
 
-  let directory: URL = {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("bgmd-hostile-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }()
+  let directory = temporaryDirectory("hostile", create: true)
 
   /// Runs bgmd with `arguments` from the package root; standard output to
   /// `stdoutPath` when given (e.g. /dev/full), else captured.
@@ -124,9 +121,7 @@ import Testing
   @Test func nearOverflowFloat64AndFloat32GiveFiniteAnswers() throws {
     let big = try file("big.csv", "1.5e308,1.6e308\n1.4e308,-1.7e308\n1.7e308,1.0e308\n1.6e308,1.2e308\n")
     let floats: [Float] = [3e38, 3.2e38, 3.1e38, -3e38, -3e38, 3.3e38, 3.3e38, 3.1e38]
-    let f4 = try file("big32.npy", Self.npy(descr: "<f4", shape: "(4, 2)", payload: floats.flatMap { v in
-      withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) }
-    }))
+    let f4 = try file("big32.npy", Self.npy(descr: "<f4", shape: "(4, 2)", payload: littleEndianBytes(floats)))
     for path in [big, f4] {
       for rule in Self.rules {
         let r = try bgmd(["aggregate", "--rule", rule, "--input", path, "--json"])

@@ -4,6 +4,7 @@ import Plotting
 import Testing
 
 @testable import BGMDClaims
+import TestSupport
 
 /// The report pipeline: files, plots, determinism, shards, verdict files, replay errors.
 @Suite struct ReportTests {
@@ -45,8 +46,65 @@ import Testing
     #expect(empty.contains("no plottable points"))
   }
 
+  /// The series an SVG draws as polylines: each one's title, its points in
+  /// pixels and whether it is dashed; and the frame of the plotting area.
+  static func drawn(_ svg: String) -> (series: [(name: String, points: [(x: Double, y: Double)], dashed: Bool)],
+                                       frame: (x: Double, y: Double, width: Double, height: Double)?) {
+    func attribute(_ name: String, _ tag: Substring) -> String? {
+      guard let r = tag.range(of: " \(name)=\"") else { return nil }
+      return String(tag[r.upperBound...].prefix { $0 != "\"" })
+    }
+    var series: [(name: String, points: [(x: Double, y: Double)], dashed: Bool)] = []
+    for chunk in svg.components(separatedBy: "<polyline").dropFirst() {
+      let tag = chunk.prefix { $0 != ">" }
+      let points = (attribute("points", tag) ?? "").split(separator: " ").compactMap { pair -> (x: Double, y: Double)? in
+        let xy = pair.split(separator: ",").compactMap { Double($0) }
+        return xy.count == 2 ? (xy[0], xy[1]) : nil
+      }
+      let name = chunk.components(separatedBy: "<title>").dropFirst().first?.components(separatedBy: "</title>").first
+      series.append((name ?? "", points, tag.contains("stroke-dasharray")))
+    }
+    let frameTag = svg.components(separatedBy: "<rect").dropFirst().map { $0.prefix { $0 != ">" } }
+      .first { $0.contains("stroke=") }
+    let frame = frameTag.flatMap { tag -> (x: Double, y: Double, width: Double, height: Double)? in
+      let v = ["x", "y", "width", "height"].compactMap { attribute($0, tag).flatMap(Double.init) }
+      return v.count == 4 ? (v[0], v[1], v[2], v[3]) : nil
+    }
+    return (series, frame)
+  }
+
+  /// The claim report's plot draws each series of the evidence, in order,
+  /// at the places its data give on the axes: not only "a polyline".
+  @Test func reportPlotsDrawEverySeriesAtItsDataPoints() throws {
+    let plot = try #require(Plot.plots(in: ReportTests.sample().claims[0].evidence).first)
+    let svg = SVGPlot.render(plot)
+    let (series, frame) = Self.drawn(svg)
+    let box = try #require(frame)
+    #expect(series.map(\.name) == ["mean", "bound"])
+    #expect(series.map(\.dashed) == [false, true])
+    // Both axes are logarithmic over the usable points: x from 1 to 100,
+    // y from 1 to 10; (100, 0) has no place on a log axis and is left out.
+    func expected(_ x: Double, _ y: Double) -> (x: Double, y: Double) {
+      (box.x + log10(x) / 2 * box.width, box.y + (1 - log10(y)) * box.height)
+    }
+    let data: [[(Double, Double)]] = [[(1, 1), (10, 10)], [(1, 2), (100, 2)]]
+    for (drawnSeries, points) in zip(series, data) {
+      #expect(drawnSeries.points.count == points.count, "\(drawnSeries.name)")
+      for (p, (x, y)) in zip(drawnSeries.points, points) {
+        let e = expected(x, y)
+        // The SVG writes two decimals.
+        #expect(abs(p.x - e.x) <= 0.006 && abs(p.y - e.y) <= 0.006, "\(drawnSeries.name): (\(x), \(y)) drawn at \(p), expected \(e)")
+      }
+    }
+    // The HTML report carries this very plot.
+    let dir = temporaryDirectory("report-plot")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let urls = try ReportWriter.write(ReportTests.sample(), to: dir, repositoryRoot: dir.deletingLastPathComponent())
+    #expect(try String(contentsOf: urls[2], encoding: .utf8).contains(svg))
+  }
+
   @Test func writesThreeFilesWithLinksAndPartialMarks() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bgmd-report-\(UUID().uuidString)")
+    let dir = temporaryDirectory("report")
     defer { try? FileManager.default.removeItem(at: dir) }
     let root = dir.deletingLastPathComponent()
     let urls = try ReportWriter.write(ReportTests.sample(partial: true), to: dir, repositoryRoot: root)
@@ -81,7 +139,7 @@ import Testing
     file.record(report, replaceSection: true)
     #expect(file.profiles["quick"]?["old/claim"] == nil)
     #expect(file.profiles["standard"]?["lemma1/top-k"] == .proved)
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("verdicts-\(UUID().uuidString).json")
+    let url = temporaryDirectory("verdicts").appendingPathExtension("json")
     defer { try? FileManager.default.removeItem(at: url) }
     try file.encoded().write(to: url)
     #expect(try VerdictFile.load(url) == file)
@@ -104,9 +162,8 @@ import Testing
   }
 
   @Test func replayNamesTheFileAndFieldOfAMalformedFixture() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bgmd-fix-\(UUID().uuidString)")
+    let dir = temporaryDirectory("fix", create: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let bad = dir.appendingPathComponent("bad.json")
     try Data("{\"schema\": \"bgmd-fixture/1\", \"claim\": \"lemma1/top-k\", \"expect\": \"refutes\", \"observed\": {}, \"input\": {\"kind\": \"exact\", \"reading\": \"top-k\", \"side\": \"lemma\", \"matrix\": [[\"1\"]]}}".utf8)
       .write(to: bad)

@@ -6,6 +6,7 @@ import Randomness
 import Testing
 
 @testable import BGMDClaims
+import TestSupport
 
 /// The self-check family: every claim holds on the implementation with each
 /// control refuted, and the checks refute the concrete bugs the mutants in
@@ -103,8 +104,7 @@ import Testing
 
   @Test func mutantPatchesNameTheirSuites() throws {
     // Every committed mutant has a header naming its unit-test suites.
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let folder = root.appendingPathComponent("mutants")
+    let folder = packageRoot.appendingPathComponent("mutants")
     let patches = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".patch") }
     #expect(patches.count >= 20)
     for name in patches {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import BGMDClaims
+import TestSupport
 
 @Suite struct ShardEnvironmentTests {
   @Test func eachEngineGivesItsShard() throws {
@@ -78,10 +79,7 @@ import Testing
   /// `bgmd report merge`, give the unsharded claims.json (ignoring seconds);
   /// progress reaches a redirected stderr, stdout keeps only the results.
   @Test func shardAutoForEachEngineMergesToTheUnshardedReport() throws {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("shard-auto-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
-    try? FileManager.default.removeItem(at: dir)
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = temporaryDirectory("shard-auto", create: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let common = ["verify", "--profile", "quick", "--seed", "3", "--jobs", "1", "--fixtures", dir.appendingPathComponent("fx").path,
                   "--claim"] + Self.claims

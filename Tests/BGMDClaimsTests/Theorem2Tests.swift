@@ -6,6 +6,7 @@ import Randomness
 import Testing
 
 @testable import BGMDClaims
+import TestSupport
 
 /// A quadratic instance with the given knobs (the rest fixed).
 func theorem2Instance(_ setting: Theorem2Setting = .clean, theorem: BoundTheorem = .theorem2, k: Int = 4, noise: String = "none",
@@ -227,7 +228,7 @@ func theorem2CheckOnce(id: String, _ body: @escaping @Sendable (ClaimContext) th
 
 @Suite struct Theorem2CampaignTests {
   @Test func quickCampaignGivesEveryClaimAVerdictAndReplaysItsFixtures() throws {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("theorem2-fixtures-\(UUID().uuidString)")
+    let root = temporaryDirectory("theorem2-fixtures")
     defer { try? FileManager.default.removeItem(at: root) }
     let store = FixtureStore(root: root, names: ClaimRegistry.names)
     let start = Date()

@@ -1,12 +1,19 @@
 import ClaimCheck
 import Foundation
 import Testing
+import TestSupport
 
 @testable import BGMDClaims
 
-/// The package root, from this file's location (Tests/BGMDClaimsTests/…).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  .deletingLastPathComponent()
+/// The claims among `ids` that the recorded standard run (seed 1, in
+/// `Proofs/verdicts.json`) refuted, sorted: each must have a committed
+/// fixture, so a test replaying fixtures can tell an empty folder from a
+/// folder that replays.
+func recordedRefutations(among ids: [String]) throws -> [String] {
+  let file = try VerdictFile.load(packageRoot.appendingPathComponent("Proofs/verdicts.json"))
+  let standard = file.profiles["standard"] ?? [:]
+  return ids.filter { standard[$0] == .refuted }.sorted()
+}
 
 /// Snapshot tests of the claim verdicts and the stored counterexamples:
 /// every fixture must still do what it records, and every registered claim
@@ -16,6 +23,8 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
   @Test func everyFixtureStillDoesWhatItRecords() throws {
     let root = packageRoot.appendingPathComponent("fixtures/counterexamples")
     let outcomes = FixtureReplay.replayAll([root])
+    // An empty (or misplaced) fixtures folder replays nothing: not a pass.
+    #expect(!outcomes.isEmpty)
     for o in outcomes where !o.ok {
       Issue.record("\(o.file.path): \(o.message) — replay with `swift run bgmd replay \(o.file.path)`")
     }
@@ -24,6 +33,7 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
     let file = try VerdictFile.load(packageRoot.appendingPathComponent("Proofs/verdicts.json"))
     let refuted = (file.profiles["standard"] ?? [:]).filter { $0.value == .refuted }.map(\.key)
     #expect(!refuted.isEmpty)
+    #expect(outcomes.count >= refuted.count)
     let claimsWithFixtures = Set(outcomes.compactMap { $0.fixture?.claim })
     for id in refuted.sorted() {
       #expect(claimsWithFixtures.contains(id), "\(id) is refuted in Proofs/verdicts.json but has no fixture")
@@ -34,7 +44,9 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
     let file = try VerdictFile.load(packageRoot.appendingPathComponent("Proofs/verdicts.json"))
     let report = Campaign(seed: 1, profile: .quick).run(ClaimRegistry.claims)
     #expect(!report.run.partial)
+    #expect(!report.claims.isEmpty && report.claims.count == ClaimRegistry.claims.count)
     let recorded = file.profiles["quick"] ?? [:]
+    #expect(!recorded.isEmpty)
     for c in report.claims {
       guard let expected = recorded[c.id] else {
         let message = "\(c.id) has no quick verdict in Proofs/verdicts.json (observed \(c.verdict.rawValue)); "

@@ -3,6 +3,7 @@ import Randomness
 import Testing
 @testable import BGMD
 @testable import BGMDExperiments
+import TestSupport
 
 /// A small synthetic labelled data set: `count` samples of `features`
 /// uniform pixels, class = a noisy function of the first pixel.
@@ -18,13 +19,6 @@ func syntheticData(count: Int, features: Int = 6, classes: Int = 3, seed: UInt64
   return try LabelledDataSet(features: pixels, featureCount: features, labels: labels, classCount: classes)
 }
 
-/// A fresh temporary directory.
-func temporaryDirectory(_ name: String) -> String {
-  let path = FileManager.default.temporaryDirectory
-    .appendingPathComponent("bgmd-\(name)-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1e6))").path
-  try? FileManager.default.removeItem(atPath: path)
-  return path
-}
 
 @Suite struct ExperimentTests {
   static func tinyTable(out: String, jobs: Int = 1, cellLimit: Int? = nil) throws -> Table3Experiment {
@@ -44,8 +38,8 @@ func temporaryDirectory(_ name: String) -> String {
   }
 
   @Test func interruptedTableResumesToTheSameTable() throws {
-    let once = temporaryDirectory("t3-once")
-    let resumed = temporaryDirectory("t3-resumed")
+    let once = temporaryDirectory("t3-once").path
+    let resumed = temporaryDirectory("t3-resumed").path
     defer {
       try? FileManager.default.removeItem(atPath: once)
       try? FileManager.default.removeItem(atPath: resumed)
@@ -67,7 +61,7 @@ func temporaryDirectory(_ name: String) -> String {
   }
 
   @Test func table3JSONHasThePromisedSchema() throws {
-    let out = temporaryDirectory("t3-schema")
+    let out = temporaryDirectory("t3-schema").path
     defer { try? FileManager.default.removeItem(atPath: out) }
     _ = try Self.tinyTable(out: out).run(metadata: ["command": "test"])
     let data = try Data(contentsOf: URL(fileURLWithPath: (out as NSString).appendingPathComponent("table3.json")))
@@ -90,7 +84,7 @@ func temporaryDirectory(_ name: String) -> String {
   }
 
   @Test func checkpointSkipsACutLineAndOtherConfigurations() throws {
-    let out = temporaryDirectory("ckpt")
+    let out = temporaryDirectory("ckpt").path
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: out) }
     let file = CheckpointFile(path: (out as NSString).appendingPathComponent("c.jsonl"))

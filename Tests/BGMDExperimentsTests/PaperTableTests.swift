@@ -1,16 +1,17 @@
 import Foundation
 import Testing
 @testable import BGMDExperiments
+import TestSupport
 
 /// The paper's Table 3 data file and the report that puts it beside ours.
 @Suite struct PaperTableTests {
-  static let file = "Proofs/experiments/paper-table3.json"
+  static let file = packageRoot.appendingPathComponent("Proofs/experiments/paper-table3.json").path
 
   @Test func thePaperTableHoldsTheRowsAsPrinted() throws {
     let data = try Data(contentsOf: URL(fileURLWithPath: Self.file))
     let table = try CheckpointFile.decoder().decode(PaperTable.self, from: data)
     #expect(table.rows.map(\.setting) == ["clean", "bit-flip-20", "bit-flip-40", "additive-20", "additive-40"])
-    // bgmd-paper.md line 305: Bit Flip 40 — SGD 9.60 ± 2.04, CMD 93.69 ± 0.09, BGMD 97.89 ± 0.05, GMD 98.11 ± 0.12.
+    // The paper's Table 3, row Bit Flip 40: SGD 9.60 ± 2.04, CMD 93.69 ± 0.09, BGMD 97.89 ± 0.05, GMD 98.11 ± 0.12.
     let bitFlip40 = try #require(table.rows.first { $0.setting == "bit-flip-40" })
     #expect(bitFlip40.line == 305)
     #expect(bitFlip40.value("bgmd")?.mean == 97.89 && bitFlip40.value("gmd")?.interval == 0.12)
@@ -18,8 +19,7 @@ import Testing
   }
 
   @Test func theReportShowsThePaperBesideOursAndTheRobustColumns() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paper-table-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = temporaryDirectory("paper-table", create: true).path
     try FileManager.default.copyItem(atPath: Self.file, toPath: (dir as NSString).appendingPathComponent("paper-table3.json"))
     let cells = ["gmd", "bgmd", "bgmd/filtered-mean"].map { method in
       CellResult(experiment: "table3", configuration: "A", setting: "bit-flip-40", method: method, seed: 1,

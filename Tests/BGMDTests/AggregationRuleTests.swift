@@ -108,22 +108,35 @@ import Testing
     #expect(throws: ShapeError.noRows) { try BlockGeometricMedian<Double>(blockSize: .count(1)).aggregate(empty, using: &rng) }
   }
 
-  @Test mutating func coordinateMedianNetworkAgreesWithSortingForEveryRowCount() throws {
+  @Test mutating func coordinateMedianNetworkAgreesWithTheReferenceForEveryRowCount() throws {
     // d = 19 exercises the vector groups (8 Float / 4 Double lanes) and the
-    // quickselect tail.
+    // quickselect tail; the reference sorts each column.
     for n in 1...40 {
       let values = (0..<(n * 19)).map { _ in Double(rng.uniformInt(below: 7)) - 3 + rng.uniformDouble() }
       let doubles = try Matrix(rows: n, columns: 19, storage: values)
       let floats = try Matrix(rows: n, columns: 19, storage: values.map { Float($0) })
-      let d = coordinateMedian(doubles), f = coordinateMedian(floats)
-      for j in 0..<19 {
-        let column = doubles.column(j).sorted()
-        let expected = n % 2 == 1 ? column[n / 2] : (column[n / 2 - 1] + column[n / 2]) / 2
-        #expect(d[j] == expected, "n = \(n), column \(j)")
-        let columnF = floats.column(j).sorted()
-        let expectedF = n % 2 == 1 ? columnF[n / 2] : (columnF[n / 2 - 1] + columnF[n / 2]) / 2
-        #expect(f[j] == expectedF, "n = \(n), column \(j) (Float)")
+      let rationals = try Matrix(rows: n, columns: 19, storage: values.map { Rational(exactly: $0) ?? Rational(0) })
+      #expect(coordinateMedian(doubles) == referenceCoordinateMedian(doubles), "n = \(n)")
+      #expect(coordinateMedian(floats) == referenceCoordinateMedian(floats), "n = \(n) (Float)")
+      #expect(coordinateMedian(rationals) == referenceCoordinateMedian(rationals), "n = \(n) (Rational)")
+    }
+    // The reference is the definition: column 0 of [[1], [5], [2], [9]] is 3.5.
+    let small = try Matrix<Double>([[1, 0], [5, 0], [2, 1], [9, 1]])
+    #expect(referenceCoordinateMedian(small) == [3.5, 0.5])
+  }
+
+  @Test func coordinateMedianNearOverflowAgreesWithTheReference() throws {
+    // Even row counts whose two middle values overflow when added.
+    let big = Double.greatestFiniteMagnitude
+    for n in [2, 4, 8, 32, 34] {
+      let values = (0..<(n * 9)).map { k -> Double in
+        let r = (k / 9 + k) % 3  // (row + column) mod 3: every column mixes the three values
+        return r == 0 ? big : (r == 1 ? big / 2 * 1.5 : -big)
       }
+      let doubles = try Matrix(rows: n, columns: 9, storage: values)
+      let median = coordinateMedian(doubles)
+      #expect(median.allSatisfy { $0.isFinite }, "n = \(n)")
+      #expect(median == referenceCoordinateMedian(doubles), "n = \(n)")
     }
   }
 
@@ -138,12 +151,8 @@ import Testing
     }
     let doubles = try Matrix(rows: n, columns: d, storage: values)
     let floats = try Matrix(rows: n, columns: d, storage: values.map { Float($0) })
-    let medianD = coordinateMedian(doubles), medianF = coordinateMedian(floats)
-    for j in 0..<d {
-      let column = doubles.column(j).sorted()
-      #expect(medianD[j] == (column[15] + column[16]) / 2, "column \(j)")
-      #expect(medianF[j] == Float((column[15] + column[16]) / 2), "column \(j) (Float)")
-    }
+    #expect(coordinateMedian(doubles) == referenceCoordinateMedian(doubles))
+    #expect(coordinateMedian(floats) == referenceCoordinateMedian(floats))
   }
 }
 

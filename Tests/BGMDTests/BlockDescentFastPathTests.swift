@@ -3,14 +3,7 @@ import RealModule
 import Testing
 
 @testable import BGMD
-
-/// The same bit pattern (so NaN equals NaN and −0 differs from +0).
-func sameBits<E: BinaryFloatingPoint>(_ a: [E], _ b: [E]) -> Bool {
-  a.count == b.count && zip(a, b).allSatisfy { x, y in
-    x.sign == y.sign && x.exponentBitPattern == y.exponentBitPattern
-      && x.significandBitPattern == y.significandBitPattern
-  }
-}
+import TestSupport
 
 /// Random rows: Gaussian entries with per-column scales over six orders of
 /// magnitude, some exact zeros and negative zeros, and (when asked) a row

@@ -2,6 +2,7 @@ import Foundation
 import Randomness
 import Testing
 @testable import BGMD
+import TestSupport
 
 @Suite struct DataTests {
   /// A CSV line with `pixels` pixel values then the label.
@@ -19,8 +20,7 @@ import Testing
   }
 
   @Test func loadsFileAndReportsMissingFile() throws {
-    let dir = FileManager.default.temporaryDirectory
-    let path = dir.appendingPathComponent("bgmd-data-test-\(getpid()).csv").path
+    let path = temporaryDirectory("data-test").path + ".csv"
     try (Self.line([1, 2], 1) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: path) }
     let data = try MNISTCSV.load(path: path, pixelCount: 2, classCount: 2)
@@ -100,8 +100,7 @@ import Testing
 @Suite struct MNISTFileTests {
   /// fixtures/data/mnist_5k.csv, found from this file's path.
   static var path: String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("fixtures/data/mnist_5k.csv").path
+    packageRoot.appendingPathComponent("fixtures/data/mnist_5k.csv").path
   }
 
   @Test func realFileHas500OfEachDigitAndTheExperimentSplit() throws {

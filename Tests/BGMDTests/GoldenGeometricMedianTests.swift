@@ -3,6 +3,7 @@ import Randomness
 import Testing
 
 @testable import BGMD
+import TestSupport
 
 /// The geometric medians of fixtures/golden/geometric-median.json, computed
 /// by an independent implementation (Weiszfeld in 60-digit arithmetic,
@@ -21,9 +22,7 @@ struct GoldenGeometricMedianFile: Decodable {
 }
 
 func loadGoldenGeometricMedians() throws -> GoldenGeometricMedianFile {
-  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-  let url = root.appendingPathComponent("fixtures/golden/geometric-median.json")
+  let url = packageRoot.appendingPathComponent("fixtures/golden/geometric-median.json")
   return try JSONDecoder().decode(GoldenGeometricMedianFile.self, from: Data(contentsOf: url))
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Randomness
 import Testing
+import TestSupport
 @testable import BGMD
 
 @Suite struct MLPTests {

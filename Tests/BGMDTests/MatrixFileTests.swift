@@ -1,13 +1,10 @@
 import Foundation
 import Testing
 @testable import BGMD
+import TestSupport
 
 @Suite struct MatrixFileTests {
-  let directory: URL = {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("bgmd-io-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }()
+  let directory = temporaryDirectory("io", create: true)
 
   func file(_ name: String, _ contents: String) throws -> String {
     let path = directory.appendingPathComponent(name).path
@@ -27,9 +24,7 @@ import Testing
     return bytes + h + payload
   }
 
-  func doubles(_ values: [Double]) -> [UInt8] {
-    values.flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
-  }
+  func doubles(_ values: [Double]) -> [UInt8] { littleEndianBytes(values) }
 
   func error(_ body: () throws -> Any) -> MatrixFileError? {
     do {
@@ -49,7 +44,7 @@ import Testing
     let v2 = npy(major: 2, header: "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }\n",
                  payload: doubles([7, 8]))
     #expect(try NPYFormat.read(v2, file: "a.npy") == .float64(try Matrix([[7, 8]])))
-    let floats: [UInt8] = [Float(1.5), Float(-2)].flatMap { v in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+    let floats: [UInt8] = littleEndianBytes([Float(1.5), Float(-2)])
     let v3 = npy(major: 3, header: "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }\n", payload: floats)
     #expect(try NPYFormat.read(v3, file: "a.npy") == .float32(try Matrix([[1.5, -2]])))
     // Round trip of the writer.

@@ -2,12 +2,12 @@ import Foundation
 import Randomness
 import Testing
 @testable import BGMD
+import TestSupport
 
 /// The written-out 32-row network is the one `_medianNetwork` computes.
 @Suite struct MedianNetworkTests {
   static var file: URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("Sources/BGMD/Aggregation/Kernels/MedianNetwork32.swift")
+    packageRoot.appendingPathComponent("Sources/BGMD/Aggregation/Kernels/MedianNetwork32.swift")
   }
 
   @Test func generatedFileHasTheComparatorsOfTheNetwork() throws {

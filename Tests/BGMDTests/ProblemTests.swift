@@ -2,6 +2,7 @@ import Foundation
 import ExactArithmetic
 import Randomness
 import Testing
+import TestSupport
 @testable import BGMD
 
 /// Central finite differences of `f` at x, step h.

@@ -1,6 +1,7 @@
 import ExactArithmetic
 import Randomness
 import Testing
+import TestSupport
 @testable import BGMD
 
 @Suite struct QuadraticTests {

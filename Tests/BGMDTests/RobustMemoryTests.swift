@@ -2,6 +2,7 @@ import ExactArithmetic
 import Randomness
 import RealModule
 import Testing
+import TestSupport
 
 @testable import BGMD
 

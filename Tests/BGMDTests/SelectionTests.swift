@@ -45,14 +45,25 @@ import Testing
   }
 
   @Test func fewerPositiveColumnsThanKFillsFromZeros() throws {
-    // Columns 0 and 2 are non-zero; k = 3 takes both plus one of the 3 zeros.
-    let g = try Matrix<Rational>([[1, 0, 2, 0, 0]].map { $0.map { Rational($0) } })
+    // Columns 2 and 4 are non-zero; k = 3 takes both plus one of the 3 zeros
+    // (the non-zero columns are not the first ones, so a block that ignored
+    // the scores, such as 0..<k, fails here).
+    let g = try Matrix<Rational>([[0, 0, 1, 0, 2]].map { $0.map { Rational($0) } })
     let distribution = try blockDistribution(g, k: 3, reading: .successive)
-    #expect(distribution.count == 3)
-    #expect(distribution.allSatisfy { $0.probability == Rational(1, 3) && $0.block.contains(0) && $0.block.contains(2) })
+    #expect(distribution.map(\.block) == [[0, 2, 4], [1, 2, 4], [2, 3, 4]])
+    #expect(distribution.allSatisfy { $0.probability == Rational(1, 3) })
     var rng = Xoshiro256(seed: 3)
-    let sampled = try selectBlock(g, k: 3, reading: .successive, using: &rng)
-    #expect(sampled.contains(0) && sampled.contains(2) && sampled.count == 3)
+    for reading in [SelectionReading.successive, .normProportional] {
+      var fills = Set<Int>()
+      for _ in 0..<60 {
+        let sampled = try selectBlock(g, k: 3, reading: reading, using: &rng)
+        #expect(sampled.count == 3 && sampled.contains(2) && sampled.contains(4) && sampled == sampled.sorted())
+        fills.formUnion(sampled.filter { $0 != 2 && $0 != 4 })
+      }
+      // The third column is a zero one, uniformly: all three turn up in 60 draws
+      // (each misses with probability 3·(2/3)^60 < 1e-10).
+      #expect(fills == [0, 1, 3], "reading \(reading.rawValue)")
+    }
   }
 
   @Test func normProportionalNeedsRationalNorms() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ClaimCheck
+import TestSupport
 
 struct SampleInput: Codable, Equatable {
   var matrix: [[String]]
@@ -9,9 +10,7 @@ struct SampleInput: Codable, Equatable {
 
 @Suite struct FixtureTests {
   func temporaryStore() throws -> FixtureStore {
-    let dir = FileManager.default.temporaryDirectory
-      .appendingPathComponent("claimcheck-\(UUID().uuidString)", isDirectory: true)
-    return FixtureStore(root: dir.appendingPathComponent("counterexamples", isDirectory: true))
+    FixtureStore(root: temporaryDirectory("claimcheck").appendingPathComponent("counterexamples", isDirectory: true))
   }
 
   @Test func roundTripIntoNestedDirectory() throws {

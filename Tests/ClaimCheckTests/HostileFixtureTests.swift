@@ -1,19 +1,14 @@
 import Foundation
 import Testing
 @testable import ClaimCheck
+import TestSupport
 
 /// Fixture stores and fixture files under hostile conditions: a rewrite
 /// that must not lose fields, stores that cannot be written, values that
 /// are not exact numbers.
 @Suite struct HostileFixtureTests {
-  func temporaryDirectory() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("claimcheck-hostile-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
-  }
-
   @Test func aRewriteOfTheSameInputKeepsItsChoicesAndSummary() throws {
-    let dir = try temporaryDirectory()
+    let dir = temporaryDirectory("claimcheck-hostile", create: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let store = FixtureStore(root: dir)
     let choices = [Choice(kind: .integer(min: 0, max: 9, shrinkTowards: 0), value: .integer(3))]
@@ -30,7 +25,7 @@ import Testing
   }
 
   @Test func anUnwritableStoreIsAnErrorNamingTheDirectory() throws {
-    let dir = try temporaryDirectory()
+    let dir = temporaryDirectory("claimcheck-hostile", create: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let blocker = dir.appendingPathComponent("file")
     try Data("x".utf8).write(to: blocker)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ClaimCheck
+import TestSupport
 
 /// Negative controls, hypotheses and the `vacuous` verdict.
 @Suite struct PowerTests {
@@ -71,7 +72,7 @@ import Testing
   }
 
   @Test func controlsRunWithoutStoreOrShrinking() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("power-\(UInt32.random(in: 0...UInt32.max))")
+    let dir = temporaryDirectory("power")
     defer { try? FileManager.default.removeItem(at: dir) }
     let spec = ClaimSpec(id: "demo/sum", controls: [
       ControlSpec(name: "c", breaks: "b", body: { ctx in

@@ -1,17 +1,8 @@
-// SwiftPM links an executable target with `main` defined as
-// `FuzzFixture_main`; this hands the process to libFuzzer's driver, which
-// calls LLVMFuzzerTestOneInput for every input.
+import FuzzDriver
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func _llvmFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafeRawPointer?, Int) -> CInt
-) -> CInt
-
+// FuzzFixture's entry point (SwiftPM renames `main` to `FuzzFixture_main`),
+// handed to libFuzzer by FuzzDriver.
 @_cdecl("FuzzFixture_main")
 public func _fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  var count = argc
-  var arguments = argv
-  return _llvmFuzzerRunDriver(&count, &arguments, { fuzzFixture($0, $1) })
+  runLibFuzzer(argc, argv) { fuzzFixture($0, $1) }
 }

@@ -34,10 +34,7 @@ public struct LeastSquares<Element: Scalar>: StochasticProblem {
 
   /// a_iᵀx − y_i.
   @inlinable public func residual(_ x: [Element], sample i: Int) -> Element {
-    var s = Element.zero
-    let base = i * design.columns
-    for j in 0..<design.columns { s += design.storage[base + j] * x[j] }
-    return s - targets[i]
+    design._rowDot(i, x) - targets[i]
   }
 
   /// The mean of ½(a_iᵀx − y_i)² over `samples`. O(|samples|·p).

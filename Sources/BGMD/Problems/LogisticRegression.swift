@@ -39,10 +39,7 @@ public struct LogisticRegression<Element: Scalar & Real>: StochasticProblem {
 
   /// y_i a_iᵀx.
   @inlinable public func margin(_ x: [Element], sample i: Int) -> Element {
-    var s = Element.zero
-    let base = i * features.columns
-    for j in 0..<features.columns { s += features.storage[base + j] * x[j] }
-    return labels[i] * s
+    labels[i] * features._rowDot(i, x)
   }
 
   /// Mean logistic loss over `samples` plus (λ/2)‖x‖². O(|samples|·p).

@@ -15,8 +15,9 @@ import Randomness
 ///
 /// Performance: the kernels loop over contiguous rows through unsafe buffer
 /// pointers with `Relaxed.multiplyAdd`, specialised for `Float` and
-/// `Double`. A 64-sample gradient of [784, 128, 10] in `Float` took about
-/// 8 ms in a release build on the 2-core development machine.
+/// `Double`. Timings belong to the machine, not to this comment: a training
+/// run measures them (`CurvePoint.seconds` of each `TrainingRun`, in
+/// the results `bgmd experiment` writes).
 public struct MLP<Element: Scalar & Real>: Sendable {
   /// Layer widths n_0 (inputs) … n_L (classes); at least two entries.
   public let layerSizes: [Int]

@@ -210,6 +210,27 @@ func runSampledPhase(_ ctx: ClaimContext, bound: SampledBound, memory: MemoryVar
                          counterexample: counterexample, typedEvidence: evidence)
 }
 
+/// The sampled phase as the Lemma 3 and 4 claims' domains state it.
+let sampledPhaseDomain = "sampled (when the exact phase finds nothing): d = 8, k = 2, b = 6 or 7 (2 bad sending 100·e_0), T = 8, "
+  + "Double with the geometric median, planned sequential test on independent runs"
+
+/// Replays a fixture of a Lemma 3 or 4 claim (`idPattern`:
+/// `<family>/<bound>/<memory>/<setting>/<reading>`): a sampled one (its
+/// input has an `instance`) by `replaySampled`, an exact one by `fails` on
+/// its case and tree. True when the bound still fails (expect `refutes`)
+/// or still holds (`holds`) on its input.
+func replayMemoryBoundFixture(
+  _ fixture: Fixture, idPattern: String, fails: (ExactCase, ExactTree, Assumption1Reading) throws -> Bool
+) throws -> Bool {
+  let segments = idSegments(fixture.claim)
+  guard segments.count == 5, let reading = Assumption1Reading(rawValue: segments[4]) else {
+    throw FixtureInputError(field: "claim", expected: idPattern)
+  }
+  if fixture.input["instance"] != nil { return try replaySampled(fixture, reading: reading) }
+  let c = try FixtureReplay.decode(ExactCase.self, from: fixture.input)
+  return try fails(c, try ExactTree(c), reading) == (fixture.expect == .refutes)
+}
+
 /// Replays a sampled fixture: re-runs the planned test with the stored
 /// instance, bound and constants (the seeds are the test's own, derived from
 /// the stored plan's claim seed, so the replay draws fresh runs) and returns

@@ -147,22 +147,15 @@ public enum Lemma3Claims {
         + "(at most \(g.maxLeaves) leaves), PL quadratics with rational A (eigenvalues p/q, one Householder reflection), "
         + "noise none / Rademacher / signed basis (scale p/q), selection successive / top-k / uniform, "
         + "aggregator injected rational outputs or coordinate median, γ = p/q; E over every oracle draw and block, exactly in ℚ; "
-        + "sampled (when the exact phase finds nothing): d = 8, k = 2, b = 6 or 7 (2 bad sending 100·e_0), T = 8, "
-        + "Double with the geometric median, planned sequential test on independent runs",
+        + sampledPhaseDomain,
       phases: phases, hypotheses: tally.hypotheses)
   }
 
   /// Replays a Lemma 3 fixture: true when the bound still fails (expect
   /// `refutes`) or still holds (`holds`) on its input.
   public static func replay(_ fixture: Fixture) throws -> Bool {
-    let segments = idSegments(fixture.claim)
-    guard segments.count == 5, let reading = Assumption1Reading(rawValue: segments[4]) else {
-      throw FixtureInputError(field: "claim", expected: "lemma3/memory-bound/<memory>/<setting>/<reading>")
+    try replayMemoryBoundFixture(fixture, idPattern: "lemma3/memory-bound/<memory>/<setting>/<reading>") { c, tree, reading in
+      bound(c, tree: tree, reading: reading, xi: .delivered).failure != nil
     }
-    if fixture.input["instance"] != nil { return try replaySampled(fixture, reading: reading) }
-    let c = try FixtureReplay.decode(ExactCase.self, from: fixture.input)
-    let tree = try ExactTree(c)
-    let fails = bound(c, tree: tree, reading: reading, xi: .delivered).failure != nil
-    return fails == (fixture.expect == .refutes)
   }
 }

@@ -128,20 +128,14 @@ public enum Lemma4Claims {
         + "T ≤ \(g.maxSteps) (at most \(g.maxLeaves) leaves), PL quadratics with rational A, noise none / Rademacher / "
         + "signed basis, selection successive / top-k / uniform, aggregator the exact GM or injected rational outputs; "
         + "E over every oracle draw and block, exactly in ℚ; "
-        + "sampled (when the exact phase finds nothing): d = 8, k = 2, b = 6 or 7 (2 bad sending 100·e_0), T = 8, "
-        + "Double with the geometric median, planned sequential test on independent runs",
+        + sampledPhaseDomain,
       phases: phases, hypotheses: tally.hypotheses)
   }
 
   /// Replays a Lemma 4 fixture.
   public static func replay(_ fixture: Fixture) throws -> Bool {
-    let segments = idSegments(fixture.claim)
-    guard segments.count == 5, let reading = Assumption1Reading(rawValue: segments[4]) else {
-      throw FixtureInputError(field: "claim", expected: "lemma4/perturbation-bound/<memory>/<setting>/<reading>")
+    try replayMemoryBoundFixture(fixture, idPattern: "lemma4/perturbation-bound/<memory>/<setting>/<reading>") { c, tree, reading in
+      try bound(c, tree: tree, reading: reading, xi: .delivered, claimedEpsilon: nil).failure != nil
     }
-    if fixture.input["instance"] != nil { return try replaySampled(fixture, reading: reading) }
-    let c = try FixtureReplay.decode(ExactCase.self, from: fixture.input)
-    let fails = try bound(c, tree: try ExactTree(c), reading: reading, xi: .delivered, claimedEpsilon: nil).failure != nil
-    return fails == (fixture.expect == .refutes)
   }
 }

@@ -68,7 +68,7 @@ public struct Table3Experiment: Sendable {
     meta["cellsReused"] = String(outcome.reused)
     meta["cellsRun"] = String(outcome.ran)
     meta["wallSecondsThisInvocation"] = String(format: "%.1f", Date().timeIntervalSince(start))
-    meta["paperNumbers"] = "paper-table3.json: the paper's Table 3 as printed (bgmd-paper.md lines 299-307)"
+    meta["paperNumbers"] = "paper-table3.json: the paper's Table 3 as printed"
     let summary = Table3Summary(cells: outcome.results, settings: settings.map(\.name), methods: methods.map(\.label),
                                 metadata: meta)
     try grid.write(summary.json(), to: "table3.json")
