@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import BGMD
 @testable import BGMDExperiments
@@ -41,7 +42,7 @@ import Testing
   }
 
   @Test func timingsSurviveTheCheckpointAndAreOffByDefault() throws {
-    let out = temporaryDirectory("speedup-timing")
+    let out = temporaryDirectory("speedup-timing").path
     defer { try? FileManager.default.removeItem(atPath: out) }
     let timed = try Self.tinySetup()
     let grid = CurveExperiment(name: "speedup", experiment: timed, settings: [.clean],
