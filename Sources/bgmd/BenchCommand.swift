@@ -57,6 +57,7 @@ struct Bench: ParsableCommand {
     }
     sections.append(("geometricMedian", JSONText.array(gm)))
     sections.append(("successiveSelection", try benchSelection(g, repetitions: repetitions)))
+    sections.append(("aggregateCommand", try benchAggregateCommandText(quick: quick, repetitions: repetitions, sections: sections)))
     try Output.line(JSONText.object(sections))
   }
 }

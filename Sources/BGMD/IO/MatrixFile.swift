@@ -9,6 +9,8 @@ public enum MatrixFile {
   public static func read(path: String) throws -> MatrixData {
     let url = URL(fileURLWithPath: path)
     try requireRegularFile(path, verb: "read")
+    // A .npy file is read in place: its data go straight into the matrix.
+    if url.pathExtension.lowercased() == "npy" { return try NPYFormat.readFile(path: path) }
     let data: Data
     do {
       data = try Data(contentsOf: url)
