@@ -221,4 +221,50 @@ import Testing
     rng = Xoshiro256(seed: 1)
     #expect(Self.same(try rule.aggregate(tiny, using: &rng), try Self.referenceBlockGM(rule, tiny, seed: 1)))
   }
+
+  @Test func trimmedMeansMatchTheReferenceBitForBit() throws {
+    // Chunk edges at 256 columns; ties, signed zeros and overflowing sums.
+    for (b, d) in [(1, 3), (3, 255), (10, 256), (11, 257), (32, 600)] {
+      var f = Self.gaussian(Float.self, b: b, d: d, seed: UInt64(3 * b + d))
+      var x = Self.gaussian(Double.self, b: b, d: d, seed: UInt64(3 * b + d + 1))
+      for j in stride(from: 0, to: d, by: 5) {
+        for i in 0..<b where (i + j) % 3 == 0 {
+          f[i, j] = (i % 2 == 0) ? -0.0 : 0.0
+          x[i, j] = (i % 2 == 0) ? 0.0 : -0.0
+        }
+        if b > 3 { f[0, j] = f[1, j]; x[0, j] = x[2, j] }
+      }
+      if d > 7 {
+        for i in 0..<b { f[i, 7] = 3e38; x[i, 7] = 1.7e308 }
+      }
+      for trimmed in Set([0, b / 10, (b - 1) / 2]) {
+        #expect(_trimmedColumnMeans(f, trimmed: trimmed).map(\.bitPattern)
+                == _trimmedColumnMeansReference(f, trimmed: trimmed).map(\.bitPattern), "Float \(b)×\(d) trim \(trimmed)")
+        #expect(_trimmedColumnMeans(x, trimmed: trimmed).map(\.bitPattern)
+                == _trimmedColumnMeansReference(x, trimmed: trimmed).map(\.bitPattern), "Double \(b)×\(d) trim \(trimmed)")
+      }
+    }
+  }
+
+  @Test func krumDistancesMatchTheReferenceBitForBit() throws {
+    // Chunk edges at 512 columns, row counts around the groups of four.
+    for (b, d) in [(1, 3), (2, 511), (3, 512), (5, 513), (8, 1030), (9, 700), (32, 520)] {
+      let f = Self.gaussian(Float.self, b: b, d: d, seed: UInt64(5 * b + d))
+      let x = Self.gaussian(Double.self, b: b, d: d, seed: UInt64(5 * b + d + 1))
+      for scale in [1.0, 0x1p-7] {
+        let ff = _krumSquaredDistances(f, scale: scale), rf = _krumSquaredDistancesReference(f, scale: scale)
+        #expect(ff.map { $0.map(\.bitPattern) } == rf.map { $0.map(\.bitPattern) }, "Float \(b)×\(d)")
+        let fx = _krumSquaredDistances(x, scale: scale), rx = _krumSquaredDistancesReference(x, scale: scale)
+        #expect(fx.map { $0.map(\.bitPattern) } == rx.map { $0.map(\.bitPattern) }, "Double \(b)×\(d)")
+      }
+    }
+    // The rule's choice and mean through the kernel, as through the reference.
+    let g = Self.gaussian(Double.self, b: 11, d: 600, seed: 4)
+    var rng = Xoshiro256(seed: 1)
+    let r = try Krum<Double>(byzantine: 2, selectionCount: 3).aggregate(g, using: &rng)
+    let distance = _krumSquaredDistancesReference(g, scale: _powerOfTwoScale(largest: _largestMagnitude(g)))
+    let chosen = _krumChoice(n: 11, neighbours: 7, count: 3) { i, l in distance[i][l] }
+    let expected = _mean(Matrix(_unchecked: 3, 600, chosen.flatMap { g.row($0) }))
+    #expect(r.vector.map(\.bitPattern) == expected.map(\.bitPattern))
+  }
 }

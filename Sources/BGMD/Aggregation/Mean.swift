@@ -24,17 +24,26 @@ public struct Mean<Element: Scalar>: AggregationRule {
     -> AggregationResult<Element>
   {
     guard rows.rows > 0 else { throw ShapeError.noRows }
-    let sums = _meanColumnSums(rows)
-    // A NaN or ±∞ entry makes its column's sum NaN or ±∞ for good (no
-    // addition brings it back to a finite value), so sums that are all
-    // finite prove every row finite and the finiteness scan is skipped.
-    let allFinite = Element.isExact || sums.allSatisfy { $0.isFinite }
-    var result = AggregationResult(
-      vector: _mean(rows, sums: sums), nonFiniteRowsIncluded: allFinite ? [] : nonFiniteRows(rows))
+    let (vector, nonFinite, passes) = _meanRule(rows)
+    var result = AggregationResult(vector: vector, nonFiniteRowsIncluded: nonFinite)
     // One pass (the sums), two when some sum is not finite (then the scan).
-    result.entriesRead = (allFinite ? 1 : 2) * rows.rows * rows.columns
+    result.entriesRead = passes * rows.rows * rows.columns
     return result
   }
+}
+
+/// The mean rule's work, in code specialized for `Float` and `Double`: the
+/// column sums, then the non-finite rows. A NaN or ±∞ entry makes its
+/// column's sum NaN or ±∞ for good (no addition brings it back to a finite
+/// value), so sums that are all finite prove every row finite and the
+/// finiteness scan is skipped.
+/// - Returns: the mean, the non-finite rows, and the passes over G (1 or 2).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func _meanRule<T: Scalar>(_ rows: Matrix<T>) -> (vector: [T], nonFinite: [Int], passes: Int) {
+  let sums = _meanColumnSums(rows)
+  let allFinite = T.isExact || sums.allSatisfy { $0.isFinite }
+  return (_mean(rows, sums: sums), allFinite ? [] : nonFiniteRows(rows), allFinite ? 1 : 2)
 }
 
 /// The mean of the rows, accumulated row by row.
@@ -48,6 +57,8 @@ func _mean<T: Scalar>(_ g: Matrix<T>) -> [T] {
 /// `_columnSums` (one vectorised pass) for `Float` and `Double`, the plain
 /// loop `_columnSumsReference` otherwise; both give the same bits.
 /// - Complexity: O(b·d).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func _meanColumnSums<T: Scalar>(_ g: Matrix<T>) -> [T] {
   if T.self == Float.self {
     return unsafeBitCast(_columnSums(unsafeBitCast(g, to: Matrix<Float>.self)), to: [T].self)

@@ -33,6 +33,8 @@ public enum MatrixFile {
 
   /// Writes `vector` to `path` in the format of its extension.
   /// - Throws: `MatrixFileError` for an unknown extension or a failed write.
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
   public static func write<T: BinaryFloatingPoint>(vector: [T], path: String) throws {
     let url = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false

@@ -141,6 +141,8 @@ public enum NPYFormat {
 
   /// A version 1.0 `.npy` file holding `values` as a 1-D array of shape
   /// (count,), dtype '<f8' or '<f4'.
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
   public static func encode<T: BinaryFloatingPoint>(vector values: [T]) -> [UInt8] {
     let isFloat = T.self == Float.self
     var header = "{'descr': '\(isFloat ? "<f4" : "<f8")', 'fortran_order': False, 'shape': (\(values.count),), }"
@@ -156,11 +158,13 @@ public enum NPYFormat {
     // The entries' little-endian bytes written straight into the buffer.
     bytes += [UInt8](repeating: 0, count: values.count * width)
     bytes.withUnsafeMutableBytes { raw in
-      for (t, v) in values.enumerated() {
-        if isFloat {
-          raw.storeBytes(of: Float(v).bitPattern.littleEndian, toByteOffset: start + 4 * t, as: UInt32.self)
-        } else {
-          raw.storeBytes(of: Double(v).bitPattern.littleEndian, toByteOffset: start + 8 * t, as: UInt64.self)
+      values.withUnsafeBufferPointer { p in
+        for t in 0..<p.count {
+          if isFloat {
+            raw.storeBytes(of: Float(p[t]).bitPattern.littleEndian, toByteOffset: start &+ 4 &* t, as: UInt32.self)
+          } else {
+            raw.storeBytes(of: Double(p[t]).bitPattern.littleEndian, toByteOffset: start &+ 8 &* t, as: UInt64.self)
+          }
         }
       }
     }
