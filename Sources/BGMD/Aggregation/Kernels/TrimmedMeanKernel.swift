@@ -1,3 +1,5 @@
+import RealModule
+
 /// Columns per chunk of `_trimmedColumnMeans`: the chunk's columns are
 /// copied into contiguous runs of n values (256 · n entries), so each
 /// column's values are sorted where they lie instead of read with stride d.
