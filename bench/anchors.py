@@ -83,20 +83,29 @@ def main():
             theirs_solve.append(t2 - t1)
             theirs_total.append(t2 - t0)
             median = result.median
+        # This Python process's peak: NumPy, the loaded array and the solve.
         theirs_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
         # Ours: the command on the same file.
-        ours_solve, ours_wall, report = [], [], None
+        # The peak through /usr/bin/time -f %M: a child spawned by Python
+        # directly would also count Python's pages (the kernel keeps the
+        # pre-exec address space's peak in the child's ru_maxrss).
+        peak_file = os.path.join(tmp, "peak.txt")
+        timer = ["/usr/bin/time", "-f", "%M", "-o", peak_file] if os.access("/usr/bin/time", os.X_OK) else []
+        ours_solve, ours_wall, ours_peaks, report = [], [], [], None
         for _ in range(args.repetitions):
             t0 = time.perf_counter()
             run = subprocess.run(
-                [args.bgmd, "aggregate", "--rule", "geometric-median", "--epsilon", str(eps_ours),
-                 "--input", path, "--output", out, "--json"],
+                timer + [args.bgmd, "aggregate", "--rule", "geometric-median", "--epsilon", str(eps_ours),
+                         "--input", path, "--output", out, "--json"],
                 capture_output=True, text=True, check=True)
             ours_wall.append(time.perf_counter() - t0)
             report = json.loads(run.stdout)
             ours_solve.append(report["seconds"])
-        ours_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+            if timer:
+                with open(peak_file) as f:
+                    ours_peaks.append(int(f.read().split()[-1]) * 1024)
+        ours_peak = statistics.median(ours_peaks) if ours_peaks else None
         ours_point = np.load(out)
 
         points = np.load(path)
@@ -119,6 +128,7 @@ def main():
             "objective": theirs_objective,
             "peakResidentBytes": theirs_peak,
         },
+        "contention": os.getloadavg()[0],
         "ours": {
             "command": "bgmd aggregate --rule geometric-median --epsilon 1e-6 --input FILE --output OUT.npy --json",
             "solveSeconds": statistics.median(ours_solve),
