@@ -62,18 +62,6 @@ extension NPYFormat {
     _: E.Type, _ descriptor: Int32, offset: Int, count: Int, path: String
   ) throws -> [E] {
     try [E](unsafeUninitializedCapacity: count) { buffer, initialized in
-      #if os(Linux)
-      // Large pages for the matrix where the system gives them on request
-      // (transparent huge pages in `madvise` mode): 512 times fewer page
-      // faults while the data are read in. Advice only; ignored when refused.
-      if let base = buffer.baseAddress {
-        let start = (Int(bitPattern: base) + (1 << 21) - 1) & ~((1 << 21) - 1)
-        let end = (Int(bitPattern: base) + count * MemoryLayout<E>.stride) & ~((1 << 21) - 1)
-        if end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) {
-          _ = madvise(aligned, end - start, 14)  // MADV_HUGEPAGE
-        }
-      }
-      #endif
       try readFully(descriptor, into: UnsafeMutableRawBufferPointer(buffer), offset: offset, path: path,
                     location: "data")
       #if _endian(big)
