@@ -86,6 +86,24 @@ import Testing
     #expect(m.storage.map(\.bitPattern) == special.map(\.bitPattern))
   }
 
+  /// Data of 32 MiB and more are read in two parts side by side: every
+  /// entry lands where it belongs, across the split, and a file cut short
+  /// in the second part is still a located error.
+  @Test func largeFilesReadInPartsGiveTheSameMatrix() throws {
+    let b = 3, d = (36 << 20) / 12 + 5
+    let values = (0..<(b * d)).map { Float(bitPattern: UInt32(truncatingIfNeeded: $0 &* 2_654_435_761) & 0x7F7F_FFFF) }
+    let bytes = Self.npy(descr: "<f4", shape: "(\(b), \(d))", payload: Self.bytes(values))
+    let path = try write("large.npy", bytes)
+    guard case let .float32(m) = try NPYFormat.readFile(path: path) else {
+      Issue.record("<f4 read as another type")
+      return
+    }
+    #expect(m.rows == b && m.columns == d)
+    #expect(m.storage.map(\.bitPattern) == values.map(\.bitPattern))
+    let cut = try write("large-cut.npy", Array(bytes.dropLast(4)))
+    #expect(Self.error { try NPYFormat.readFile(path: cut) }?.location == "data")
+  }
+
   @Test func inPlaceReaderRejectsHostileFilesAsTheBytesReaderDoes() throws {
     let good = Self.npy(shape: "(2, 3)", payload: [UInt8](repeating: 0, count: 48))
     var longHeader = good
