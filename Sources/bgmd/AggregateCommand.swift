@@ -84,10 +84,10 @@ struct Aggregate: ParsableCommand {
   }
 
   func run() throws {
-    switch try MatrixFile.read(path: input) {
-    case let .float32(matrix): try run(matrix)
-    case let .float64(matrix): try run(matrix)
-    }
+    let outcome = try perform()
+    for note in outcome.notes { Output.note(note) }
+    if let csv = outcome.csv { try Output.write(csv) }
+    if let json = outcome.json { try Output.line(jsonLine(json)) }
   }
 
   func makeRule<T: Scalar & Real & BinaryFloatingPoint>(_: T.Type) throws -> any AggregationRule<T> {
@@ -103,63 +103,6 @@ struct Aggregate: ParsableCommand {
       let reading = SelectionReading(rawValue: selection) ?? .successive
       return BlockGeometricMedian<T>(blockSize: size, reading: reading, options: options)
     }
-  }
-
-  func run<T: Scalar & Real & BinaryFloatingPoint>(_ matrix: Matrix<T>) throws {
-    let aggregator = try makeRule(T.self)
-    var result: AggregationResult<T>?
-    var seconds: [Double] = []
-    for _ in 0..<repetitions {
-      var rng = Xoshiro256(seed: seed)
-      seconds.append(try timeSeconds { result = try aggregator.aggregate(matrix, using: &rng) })
-    }
-    guard let result else { return }
-    let trimmedPerSide = rule == .trimmedMean
-      ? Int((trim * Double(matrix.rows - result.excludedRows.count)).rounded(.down)) : nil
-    if let output { try MatrixFile.write(vector: result.vector, path: output) }
-    if !json {
-      // What the JSON mode reports as fields, said on standard error so the
-      // printed aggregate stays a plain CSV line.
-      if !result.nonFiniteRowsIncluded.isEmpty {
-        Output.note("bgmd aggregate: \(aggregator.name) included \(result.nonFiniteRowsIncluded.count) row(s) with NaN or ±∞ entries (rows \(rowList(result.nonFiniteRowsIncluded))); the aggregate is not finite where they are")
-      }
-      if !result.excludedRows.isEmpty {
-        Output.note("bgmd aggregate: \(aggregator.name) excluded \(result.excludedRows.count) of \(matrix.rows) rows with NaN or ±∞ entries (rows \(rowList(result.excludedRows)))")
-      }
-      if let trimmedPerSide, trimmedPerSide == 0 {
-        Output.note("bgmd aggregate: trimmed-mean with β = \(trim) and \(matrix.rows - result.excludedRows.count) finite rows trims ⌊β·n⌋ = 0 values per side: this is the mean of the finite rows")
-      }
-      if let c = result.certificate, !c.converged {
-        Output.note("bgmd aggregate: the geometric median did not reach ε = \(epsilon) in \(c.iterations) iterations; proven ε = \(c.epsilon) (the best iterate is printed)")
-      }
-      if output == nil { try Output.write(CSVFormat.encode(vector: result.vector)) }
-      return
-    }
-    var fields: [(String, String)] = [
-      ("rule", JSONText.string(aggregator.name)),
-      ("b", "\(matrix.rows)"),
-      ("d", "\(matrix.columns)"),
-    ]
-    if output == nil {
-      fields.append(("aggregate", JSONText.array(result.vector.map { JSONText.number(Double($0)) })))
-    }
-    if let c = result.certificate {
-      fields.append(("certificate", JSONText.object([
-        ("objective", JSONText.number(c.objective)),
-        ("lowerBound", JSONText.number(c.lowerBound)),
-        ("epsilon", JSONText.number(c.epsilon)),
-        ("iterations", "\(c.iterations)"),
-        ("converged", "\(c.converged)"),
-      ] + (c.exponent == 0 ? [] : [("exponent", "\(c.exponent)")]))))
-    }
-    if let block = result.block { fields.append(("blockSize", "\(block.count)")) }
-    if let trimmedPerSide { fields.append(("trimmedPerSide", "\(trimmedPerSide)")) }
-    fields.append(("excludedRows", JSONText.array(result.excludedRows.map { "\($0)" })))
-    if !result.nonFiniteRowsIncluded.isEmpty {
-      fields.append(("nonFiniteRowsIncluded", JSONText.array(result.nonFiniteRowsIncluded.map { "\($0)" })))
-    }
-    fields.append(("seconds", JSONText.number(medianSeconds(seconds))))
-    try Output.line(JSONText.object(fields))
   }
 }
 

@@ -55,6 +55,8 @@ struct Bench: ParsableCommand {
     }
     sections["geometricMedian"] = .array(gm)
     sections["successiveSelection"] = try benchSelection(g, repetitions: repetitions)
+    sections["aggregateCommand"] = try benchAggregateCommand(
+      quick: quick, repetitions: repetitions, stepRatio: stepRatio(sections["bgmdVersusGmd"]))
     let data = try ClaimCheckJSON.encoder(pretty: false).encode(JSONValue.object(sections))
     try Output.line(String(decoding: data, as: UTF8.self))
   }

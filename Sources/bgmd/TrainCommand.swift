@@ -1,6 +1,7 @@
 import ArgumentParser
 import BGMD
 import BGMDExperiments
+import ClaimCheck
 import Foundation
 
 extension Method: ExpressibleByArgument {}
@@ -120,7 +121,7 @@ struct Train: ParsableCommand {
     if terminal { Output.progress("\n") }
     let text: String
     if let out, out.hasSuffix(".json") {
-      text = json(curve, task: task, method: methodSpec, corruption: spec)
+      text = try json(curve, task: task, method: methodSpec, corruption: spec)
     } else {
       text = csv(curve)
     }
@@ -147,22 +148,27 @@ struct Train: ParsableCommand {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  func json(_ curve: TrainingCurve, task: TrainingTask, method: MethodSpec, corruption: CorruptionSpec?) -> String {
-    let points = curve.points.map { p in
-      JSONText.object([
-        ("iteration", String(p.iteration)), ("seconds", JSONText.number(p.seconds)),
-        ("loss", JSONText.number(p.evaluation.loss)),
-        ("squaredDistance", p.evaluation.squaredDistance.map(JSONText.number) ?? "null"),
-        ("accuracy", p.evaluation.accuracy.map(JSONText.number) ?? "null"),
+  /// The curve as one JSON object (keys sorted, through `ClaimCheckJSON`);
+  /// absent values (squared distance, accuracy) are null.
+  func json(_ curve: TrainingCurve, task: TrainingTask, method: MethodSpec, corruption: CorruptionSpec?) throws
+    -> String
+  {
+    let points: [JSONValue] = curve.points.map { p in
+      .object([
+        "iteration": .number(Double(p.iteration)), "seconds": .number(p.seconds),
+        "loss": .number(p.evaluation.loss),
+        "squaredDistance": p.evaluation.squaredDistance.map(JSONValue.number) ?? .null,
+        "accuracy": p.evaluation.accuracy.map(JSONValue.number) ?? .null,
       ])
     }
-    return JSONText.object([
-      ("problem", JSONText.string(task.name)), ("dimension", String(task.dimension)),
-      ("workers", String(task.workers)), ("method", JSONText.string(method.label)),
-      ("corruption", corruption.map { JSONText.string($0.description) } ?? "null"),
-      ("schedule", JSONText.string(schedule.rawValue)), ("iterations", String(iterations)),
-      ("seed", String(seed)), ("meanRetainedFraction", JSONText.number(curve.meanRetainedFraction)),
-      ("curve", JSONText.array(points)),
-    ]) + "\n"
+    let value: JSONValue = .object([
+      "problem": .string(task.name), "dimension": .number(Double(task.dimension)),
+      "workers": .number(Double(task.workers)), "method": .string(method.label),
+      "corruption": corruption.map { .string($0.description) } ?? .null,
+      "schedule": .string(schedule.rawValue), "iterations": .number(Double(iterations)),
+      "seed": .number(Double(seed)), "meanRetainedFraction": .number(curve.meanRetainedFraction),
+      "curve": .array(points),
+    ])
+    return try jsonLine(value) + "\n"
   }
 }

@@ -113,8 +113,8 @@ import TestSupport
     let one = try file("one.json", "[[8.77e-309]]")
     for rule in Self.rules where rule != "krum" {
       let r = try bgmd(["aggregate", "--rule", rule, "--input", one, "--json"])
-      #expect(r.status == 0 && r.stdout.contains("\"aggregate\": [8.77e-309]"), "\(rule): \(r.stdout)")
-      #expect(!r.stdout.contains("null") && !r.stdout.contains("\"converged\": false"), "\(rule): \(r.stdout)")
+      #expect(r.status == 0 && r.stdout.contains("\"aggregate\":[8.77e-309]"), "\(rule): \(r.stdout)")
+      #expect(!r.stdout.contains("null") && !r.stdout.contains("\"nan\"") && !r.stdout.contains("inf\"") && !r.stdout.contains("\"converged\":false"), "\(rule): \(r.stdout)")
     }
   }
 
@@ -126,8 +126,8 @@ import TestSupport
       for rule in Self.rules {
         let r = try bgmd(["aggregate", "--rule", rule, "--input", path, "--json"])
         #expect(r.status == 0, "\(rule) \(path): \(r.stderr)")
-        #expect(!r.stdout.contains("null") && !r.stdout.contains("nonFiniteRowsIncluded"), "\(rule) \(path): \(r.stdout)")
-        #expect(!r.stdout.contains("\"converged\": false"), "\(rule) \(path): \(r.stdout)")
+        #expect(!r.stdout.contains("null") && !r.stdout.contains("\"nan\"") && !r.stdout.contains("inf\"") && !r.stdout.contains("nonFiniteRowsIncluded"), "\(rule) \(path): \(r.stdout)")
+        #expect(!r.stdout.contains("\"converged\":false"), "\(rule) \(path): \(r.stdout)")
       }
     }
     let mean = try bgmd(["aggregate", "--rule", "mean", "--input", big])
@@ -147,11 +147,11 @@ import TestSupport
       #expect(text.status == 0 && json.status == 0, "\(rule)")
       if rule == "mean" {
         #expect(text.stderr.contains("included 2 row(s) with NaN or ±∞ entries (rows 1, 3)"), "\(text.stderr)")
-        #expect(json.stdout.contains("\"nonFiniteRowsIncluded\": [1, 3]"), "\(json.stdout)")
+        #expect(json.stdout.contains("\"nonFiniteRowsIncluded\":[1,3]"), "\(json.stdout)")
       } else {
         #expect(text.stderr.contains("excluded 2 of 5 rows with NaN or ±∞ entries (rows 1, 3)"), "\(rule): \(text.stderr)")
         #expect(!text.stdout.contains("nan") && !text.stdout.contains("inf"), "\(rule): \(text.stdout)")
-        #expect(json.stdout.contains("\"excludedRows\": [1, 3]") && !json.stdout.contains("null"), "\(rule): \(json.stdout)")
+        #expect(json.stdout.contains("\"excludedRows\":[1,3]") && !json.stdout.contains("null") && !json.stdout.contains("\"nan\""), "\(rule): \(json.stdout)")
       }
     }
     // Three of five rows non-finite: more than a robust rule tolerates.
@@ -163,7 +163,7 @@ import TestSupport
   @Test func trimmedMeanThatTrimsNothingSaysSo() throws {
     let path = try file("t.csv", "1\n2\n30\n")
     let json = try bgmd(["aggregate", "--rule", "trimmed-mean", "--input", path, "--json"])
-    #expect(json.stdout.contains("\"trimmedPerSide\": 0"), "\(json.stdout)")
+    #expect(json.stdout.contains("\"trimmedPerSide\":0"), "\(json.stdout)")
     let text = try bgmd(["aggregate", "--rule", "trimmed-mean", "--input", path])
     #expect(text.stdout == "11.0\n" && text.stderr.contains("trims ⌊β·n⌋ = 0 values per side"), "\(text.stderr)")
     let help = try bgmd(["aggregate", "--help"])

@@ -63,6 +63,7 @@ public struct BlockGeometricMedian<Element: Scalar & Real & BinaryFloatingPoint>
     -> AggregationResult<Element>
   {
     let k = try blockSize.resolve(d: rows.columns)
+    if reading != .uniform, let fast = try _fastAggregate(rows, k: k, using: &rng) { return fast }
     let (kept, excluded) = try _screenRows(rows, rule: name)
     let block = try selectBlock(kept, k: k, reading: reading, using: &rng)
     return try aggregate(kept, block: block, excludedRows: excluded)
@@ -83,5 +84,47 @@ public struct BlockGeometricMedian<Element: Scalar & Real & BinaryFloatingPoint>
     let excluded = excludedRows.isEmpty ? solution.excludedRows : excludedRows
     return AggregationResult(
       vector: vector, certificate: solution.certificate, excludedRows: excluded, block: block)
+  }
+
+  /// The same aggregation through the block kernels of `BlockDescent`'s
+  /// fast step, for `Float` and `Double` rows: one fused pass for the scores
+  /// (`_augmentedColumnMoments` with γ = 1 and no memory: s_j = Σᵢ G[i,j]²
+  /// in `Double`, rows in order, the sums of `squaredColumnNorms`), the
+  /// selection from them, the gather of the b × k block
+  /// (`_gatherAugmentedBlock`, 1·x = x) and the GM on it. Finite scores
+  /// prove every row finite (a NaN or ±∞ entry gives a NaN or +∞ score), so
+  /// no screening pass is needed. nil — the caller takes the reference
+  /// path — for other element types, non-finite entries, or scores so
+  /// small (< 2⁻⁶⁰⁰) that `squaredColumnNorms` would rescale them.
+  /// Same bits as the reference path (tested).
+  /// - Complexity: O(b·d) for the scores, the selection's cost, O(b·k) for
+  ///   the gather and per Weiszfeld iteration.
+  func _fastAggregate(_ rows: Matrix<Element>, k: Int, using rng: inout some RandomNumberGenerator) throws
+    -> AggregationResult<Element>?
+  {
+    if Element.self == Float.self { return try _fastAggregate(Float.self, rows, k: k, using: &rng) }
+    if Element.self == Double.self { return try _fastAggregate(Double.self, rows, k: k, using: &rng) }
+    return nil
+  }
+
+  /// `_fastAggregate` in element type E.
+  /// - Precondition: `E.self == Element.self` (checked by the caller); the
+  ///   casts only rename the type.
+  private func _fastAggregate<E: _FusedStepElement>(
+    _: E.Type, _ rows: Matrix<Element>, k: Int, using rng: inout some RandomNumberGenerator
+  ) throws -> AggregationResult<Element>? {
+    let b = rows.rows, d = rows.columns
+    guard b > 0 else { return nil }
+    let g = unsafeBitCast(rows.storage, to: [E].self)
+    let moments = E._augmentedColumnMoments(g, rows: b, columns: d, gamma: 1, source: .none, rowDeviations: false)
+    guard moments.total.isFinite, let top = moments.scores.max(), top >= 0x1p-600 else { return nil }
+    let block = try selectBlock(scores: moments.scores, k: k, reading: reading, using: &rng)
+    let gathered = E._gatherAugmentedBlock(g, rows: b, columns: d, gamma: 1, source: .none, block: block)
+    let solution = try geometricMedian(
+      Matrix(_unchecked: b, block.count, unsafeBitCast(gathered, to: [Element].self)), options: options)
+    let vector = E._scatter(unsafeBitCast(solution.point, to: [E].self), into: d, at: block)
+    return AggregationResult(
+      vector: unsafeBitCast(vector, to: [Element].self), certificate: solution.certificate,
+      excludedRows: solution.excludedRows, block: block)
   }
 }

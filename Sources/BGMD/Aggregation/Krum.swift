@@ -69,6 +69,17 @@ public struct Krum<Element: Scalar>: AggregationRule {
         }
         return sum
       }
+    } else if Element.self == Float.self || Element.self == Double.self {
+      // The chunked kernel: the same distances, bit for bit.
+      let distance: [[Double]]
+      if Element.self == Float.self {
+        let m = unsafeBitCast(kept, to: Matrix<Float>.self)
+        distance = _krumSquaredDistances(m, scale: _powerOfTwoScale(largest: _largestMagnitude(m)))
+      } else {
+        let m = unsafeBitCast(kept, to: Matrix<Double>.self)
+        distance = _krumSquaredDistances(m, scale: _powerOfTwoScale(largest: _largestMagnitude(m)))
+      }
+      chosen = _krumChoice(n: n, neighbours: neighbours, count: selectionCount) { i, l in distance[i][l] }
     } else {
       var largest = 0.0
       for x in kept.storage { largest = max(largest, abs(x.doubleValue)) }

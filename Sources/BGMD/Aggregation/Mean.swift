@@ -24,27 +24,56 @@ public struct Mean<Element: Scalar>: AggregationRule {
     -> AggregationResult<Element>
   {
     guard rows.rows > 0 else { throw ShapeError.noRows }
-    var result = AggregationResult(vector: _mean(rows), nonFiniteRowsIncluded: nonFiniteRows(rows))
-    // Two passes: the finiteness scan and the sum (exact types skip the scan).
-    result.entriesRead = (Element.isExact ? 1 : 2) * rows.rows * rows.columns
+    let (vector, nonFinite, passes) = _meanRule(rows)
+    var result = AggregationResult(vector: vector, nonFiniteRowsIncluded: nonFinite)
+    // One pass (the sums), two when some sum is not finite (then the scan).
+    result.entriesRead = passes * rows.rows * rows.columns
     return result
   }
+}
+
+/// The mean rule's work, in code specialized for `Float` and `Double`: the
+/// column sums, then the non-finite rows. A NaN or ±∞ entry makes its
+/// column's sum NaN or ±∞ for good (no addition brings it back to a finite
+/// value), so sums that are all finite prove every row finite and the
+/// finiteness scan is skipped.
+/// - Returns: the mean, the non-finite rows, and the passes over G (1 or 2).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func _meanRule<T: Scalar>(_ rows: Matrix<T>) -> (vector: [T], nonFinite: [Int], passes: Int) {
+  let sums = _meanColumnSums(rows)
+  let allFinite = T.isExact || sums.allSatisfy { $0.isFinite }
+  return (_mean(rows, sums: sums), allFinite ? [] : nonFiniteRows(rows), allFinite ? 1 : 2)
 }
 
 /// The mean of the rows, accumulated row by row.
 @_specialize(where T == Float)
 @_specialize(where T == Double)
 func _mean<T: Scalar>(_ g: Matrix<T>) -> [T] {
-  let d = g.columns
-  var sum = [T](repeating: .zero, count: d)
-  sum.withUnsafeMutableBufferPointer { s in
-    g.storage.withUnsafeBufferPointer { p in
-      for i in 0..<g.rows {
-        let base = i * d
-        for j in 0..<d { s[j] += p[base + j] }
-      }
-    }
+  _mean(g, sums: _meanColumnSums(g))
+}
+
+/// The column sums of `_mean`, each accumulated over the rows in order:
+/// `_columnSums` (one vectorised pass) for `Float` and `Double`, the plain
+/// loop `_columnSumsReference` otherwise; both give the same bits.
+/// - Complexity: O(b·d).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func _meanColumnSums<T: Scalar>(_ g: Matrix<T>) -> [T] {
+  if T.self == Float.self {
+    return unsafeBitCast(_columnSums(unsafeBitCast(g, to: Matrix<Float>.self)), to: [T].self)
   }
+  if T.self == Double.self {
+    return unsafeBitCast(_columnSums(unsafeBitCast(g, to: Matrix<Double>.self)), to: [T].self)
+  }
+  return _columnSumsReference(g)
+}
+
+/// The mean of the rows from their column sums (`_meanColumnSums(g)`).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func _mean<T: Scalar>(_ g: Matrix<T>, sums sum: [T]) -> [T] {
+  let d = g.columns
   let count = T(integer: g.rows)
   var mean = sum.map { $0 / count }
   if !T.isExact {

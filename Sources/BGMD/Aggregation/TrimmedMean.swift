@@ -30,22 +30,17 @@ public struct TrimmedMean<Element: Scalar>: AggregationRule {
     -> AggregationResult<Element>
   {
     let (kept, excluded) = try _screenRows(rows, rule: name)
-    let n = kept.rows, d = kept.columns
-    let trimmed = Int((beta * Double(n)).rounded(.down))
-    let count = Element(integer: n - 2 * trimmed)
-    var vector = [Element](repeating: .zero, count: d)
-    var column = [Element](repeating: .zero, count: n)
-    for j in 0..<d {
-      for i in 0..<n { column[i] = kept.storage[i * d + j] }
-      column.sort()
-      var sum = Element.zero
-      for i in trimmed..<(n - trimmed) { sum += column[i] }
-      vector[j] = sum / count
-      if !vector[j].isFinite {
-        // The kept values are finite (non-finite rows were screened out):
-        // only their sum overflowed.
-        vector[j] = _scaledMean(column[trimmed..<(n - trimmed)], count: n - 2 * trimmed) ?? vector[j]
-      }
+    let trimmed = Int((beta * Double(kept.rows)).rounded(.down))
+    let vector: [Element]
+    // Float and Double: the chunked kernel (same bits as the reference).
+    if Element.self == Float.self {
+      vector = unsafeBitCast(
+        _trimmedColumnMeans(unsafeBitCast(kept, to: Matrix<Float>.self), trimmed: trimmed), to: [Element].self)
+    } else if Element.self == Double.self {
+      vector = unsafeBitCast(
+        _trimmedColumnMeans(unsafeBitCast(kept, to: Matrix<Double>.self), trimmed: trimmed), to: [Element].self)
+    } else {
+      vector = _trimmedColumnMeansReference(kept, trimmed: trimmed)
     }
     return AggregationResult(vector: vector, excludedRows: excluded)
   }

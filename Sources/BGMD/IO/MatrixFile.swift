@@ -9,6 +9,8 @@ public enum MatrixFile {
   public static func read(path: String) throws -> MatrixData {
     let url = URL(fileURLWithPath: path)
     try requireRegularFile(path, verb: "read")
+    // A .npy file is read in place: its data go straight into the matrix.
+    if url.pathExtension.lowercased() == "npy" { return try NPYFormat.readFile(path: path) }
     let data: Data
     do {
       data = try Data(contentsOf: url)
@@ -31,6 +33,8 @@ public enum MatrixFile {
 
   /// Writes `vector` to `path` in the format of its extension.
   /// - Throws: `MatrixFileError` for an unknown extension or a failed write.
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
   public static func write<T: BinaryFloatingPoint>(vector: [T], path: String) throws {
     let url = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false
