@@ -63,10 +63,10 @@ public enum Lemma4Claims {
   public static func rightHandSide(xi: Rational, gamma: Rational, sigma2: Rational, alpha: Rational, epsilon: Rational,
                                    good: Int) -> Rational {
     let one = Rational(1)
-    let oneMinusAlpha2 = (one - alpha) * (one - alpha)
+    let oneMinusAlphaSquared = (one - alpha) * (one - alpha)
     let g = Rational(good)
-    return Rational(96) * gamma * gamma * sigma2 / oneMinusAlpha2 * (one + Rational(4) * (one - xi * xi) / (xi * xi))
-      + Rational(2) * epsilon * epsilon / (g * g * oneMinusAlpha2)
+    return Rational(96) * gamma * gamma * sigma2 / oneMinusAlphaSquared * (one + Rational(4) * (one - xi * xi) / (xi * xi))
+      + Rational(2) * epsilon * epsilon / (g * g * oneMinusAlphaSquared)
   }
 
   static func bound(_ c: ExactCase, tree: ExactTree, reading: Assumption1Reading, xi source: Lemma3Claims.XiSource,
