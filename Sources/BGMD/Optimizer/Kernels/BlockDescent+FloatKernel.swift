@@ -106,25 +106,7 @@ struct _FloatMomentKernel {
   /// s[j..<j+16] += Σ_r a², Σ_r a added to the sums, for a = fl(fl(γ·G[r,·]) + m̂).
   @inline(__always)
   func averagedStrip(column j: Int, rows: Range<Int>) {
-    guard let m = memory, let u = sums else { return }
-    let gamma16 = SIMD16<Float>(repeating: gamma)
-    let shared = m.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
-    var lo = scores.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
-    var hi = scores.loadUnaligned(fromByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
-    var sum = u.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
-    var offset = (rows.lowerBound &* columns &+ j) &* 4
-    let stride = columns &* 4
-    for _ in rows {
-      let a = gamma16 * g.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self) + shared
-      let al = SIMD8<Double>(a.lowHalf), ah = SIMD8<Double>(a.highHalf)
-      lo = lo + al * al
-      hi = hi + ah * ah
-      sum = sum + a
-      offset &+= stride
-    }
-    scores.storeBytes(of: lo, toByteOffset: j &* 8, as: SIMD8<Double>.self)
-    scores.storeBytes(of: hi, toByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
-    u.storeBytes(of: sum, toByteOffset: j &* 4, as: SIMD16<Float>.self)
+    averagedStrip(column: j, rows: rows, _NoDeviations())
   }
 
   /// `averagedStrip(column:rows:)`, and for each row r also
@@ -132,6 +114,13 @@ struct _FloatMomentKernel {
   /// the two halves: columns j + l and j + 8 + l, in increasing order).
   @inline(__always)
   func averagedStrip(column j: Int, rows: Range<Int>, deviations: UnsafeMutablePointer<SIMD8<Float>>) {
+    averagedStrip(column: j, rows: rows, _RowDeviations(partials: deviations))
+  }
+
+  /// The strip with the per-row deviations given as a type, so the variant
+  /// without them compiles to the loop without them.
+  @inline(__always)
+  func averagedStrip<D: _DeviationSink>(column j: Int, rows: Range<Int>, _ deviations: D) {
     guard let m = memory, let u = sums else { return }
     let gamma16 = SIMD16<Float>(repeating: gamma)
     let shared = m.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
@@ -146,11 +135,7 @@ struct _FloatMomentKernel {
       lo = lo + al * al
       hi = hi + ah * ah
       sum = sum + a
-      let e = a - shared
-      var p = deviations[r]
-      p = p + e.lowHalf * e.lowHalf
-      p = p + e.highHalf * e.highHalf
-      deviations[r] = p
+      deviations.add(a - shared, row: r)
       offset &+= stride
     }
     scores.storeBytes(of: lo, toByteOffset: j &* 8, as: SIMD8<Double>.self)
@@ -177,5 +162,27 @@ struct _FloatMomentKernel {
     }
     scores.storeBytes(of: lo, toByteOffset: j &* 8, as: SIMD8<Double>.self)
     scores.storeBytes(of: hi, toByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
+  }
+}
+
+/// Where a moments strip puts e = a − m̂ of row r (`norm-filtered`'s row
+/// norms), or nothing.
+protocol _DeviationSink {
+  func add(_ e: SIMD16<Float>, row r: Int)
+}
+
+/// No row norms: the strip's loop has no trace of them.
+struct _NoDeviations: _DeviationSink {
+  @inline(__always) func add(_ e: SIMD16<Float>, row r: Int) {}
+}
+
+/// partials[r] += e_lo², then += e_hi² (lane l: columns j + l, j + 8 + l).
+struct _RowDeviations: _DeviationSink {
+  let partials: UnsafeMutablePointer<SIMD8<Float>>
+  @inline(__always) func add(_ e: SIMD16<Float>, row r: Int) {
+    var p = partials[r]
+    p = p + e.lowHalf * e.lowHalf
+    p = p + e.highHalf * e.highHalf
+    partials[r] = p
   }
 }
