@@ -143,21 +143,9 @@ public enum TheoremBoundClaims {
       guard let w = cache.evaluate(instance, threads: threads).worst(reading) else { return -.infinity }
       return w.ratio > 0 ? log10(w.ratio) : -300
     }
-    let search = searchTargeted(gen, seed: ctx.seed, starts: plan.starts, steps: plan.steps, threads: threads,
-                                cancellation: ctx.cancellation, score: score)
-    var best = search.bestValue
-    var bestScore = search.bestScore
-    var probes = 0
-    for probe in Theorem2Instance.probes(setting: setting) {
-      var source = ChoiceSource(prefix: probe, tail: .simplest)
-      guard let instance = try? gen.generate(&source) else { continue }
-      probes += 1
-      let s = score(instance)
-      if best == nil || s > bestScore {
-        best = instance
-        bestScore = s
-      }
-    }
+    let (search, best, bestScore, probes) = searchTheorem2Worst(
+      gen, setting: setting, seed: ctx.seed, starts: plan.starts, steps: plan.steps, threads: threads,
+      cancellation: ctx.cancellation, score: score)
     let domain = Theorem2Evidence.domain(theorem: theorem, setting: setting, plan: plan, variant: variant)
     let statement = theorem == .theorem1 ? statement1 : statement2
     let searchEvidence = Theorem2Evidence.Search(
@@ -332,4 +320,30 @@ func theorem2VerifySpectrum(_ inst: Theorem2Instance) -> (Bool, String) {
   let held = orthogonal && reconstructed && nonnegative && constants
   return (held, "QQᵀ = I: \(orthogonal), A = QᵀDQ: \(reconstructed), D ≥ 0: \(nonnegative); "
             + "L = \(q.smoothness), μ = \(q.plConstant) (exact), κ = \(q.smoothness / q.plConstant)")
+}
+
+/// The targeted search over `gen` for the largest `score`, then the
+/// setting's probes (`Theorem2Instance.probes`), each scored too: the worst
+/// instance found, its score, the search's record and how many probes were
+/// generated. The bound claims and the convergence-vs-gmd claims share it.
+func searchTheorem2Worst(
+  _ gen: Gen<Theorem2Instance>, setting: Theorem2Setting, seed: UInt64, starts: Int, steps: Int, threads: Int,
+  cancellation: CancellationFlag?, score: @escaping @Sendable (Theorem2Instance) -> Double
+) -> (search: TargetedResult<Theorem2Instance>, best: Theorem2Instance?, bestScore: Double, probes: Int) {
+  let search = searchTargeted(gen, seed: seed, starts: starts, steps: steps, threads: threads,
+                              cancellation: cancellation, score: score)
+  var best = search.bestValue
+  var bestScore = search.bestScore
+  var probes = 0
+  for probe in Theorem2Instance.probes(setting: setting) {
+    var source = ChoiceSource(prefix: probe, tail: .simplest)
+    guard let instance = try? gen.generate(&source) else { continue }
+    probes += 1
+    let s = score(instance)
+    if best == nil || s > bestScore {
+      best = instance
+      bestScore = s
+    }
+  }
+  return (search, best, bestScore, probes)
 }

@@ -108,21 +108,9 @@ public enum Theorem2ConvergenceClaims {
     @Sendable func score(_ instance: Theorem2Instance) -> Double {
       cache.evaluate(instance, threads: threads).score
     }
-    let search = searchTargeted(gen, seed: ctx.seed, starts: plan.starts, steps: plan.steps, threads: threads,
-                                cancellation: ctx.cancellation, score: score)
-    var best = search.bestValue
-    var bestScore = search.bestScore
-    var probes = 0
-    for probe in Theorem2Instance.probes(setting: setting) {
-      var source = ChoiceSource(prefix: probe, tail: .simplest)
-      guard let instance = try? gen.generate(&source) else { continue }
-      probes += 1
-      let s = score(instance)
-      if best == nil || s > bestScore {
-        best = instance
-        bestScore = s
-      }
-    }
+    let (search, best, bestScore, probes) = searchTheorem2Worst(
+      gen, setting: setting, seed: ctx.seed, starts: plan.starts, steps: plan.steps, threads: threads,
+      cancellation: ctx.cancellation, score: score)
     let domain = "memory \(memory.rawValue), setting \(setting.rawValue): \(plan.starts) + \(plan.steps) search steps "
       + "and 2 probes over d ≤ \(plan.maxDimension), κ ≤ \(plan.maxCondition), rank, k, noise, start"
       + (setting.corruption == .adversary ? ", attack and magnitude 10^0…10^6" : "")
