@@ -32,10 +32,10 @@ extension Double: _StreamedElement {
 /// is 512 KiB: the fused step reads one chunk from memory while it re-reads
 /// the one before from cache (1 MiB together: L2, partly L3). Wider chunks
 /// give each row a longer contiguous run, which the hardware prefetchers
-/// follow better (on the development machine, `bgmd bench` timed the step
-/// faster at 4096 columns than at 1024 or 2048, and no faster at 8192). The
-/// value also fixes how the squared distances are summed (one partial per
-/// chunk).
+/// follow better; the width was chosen by `bgmd bench`
+/// (`geometricMedian[].secondsPerIteration`, `bgmdVersusGmd.gmdPasses`), and
+/// that is where to measure a change to it. The value also fixes how the
+/// squared distances are summed (one partial per chunk).
 let _weiszfeldChunkColumns = 4096
 
 /// The state of a Weiszfeld run on the rows x (n × d, row-major), in units

@@ -241,10 +241,10 @@ func _finishEightSums<E: _StreamedElement, S: _EntryScaling>(
 /// loop stalls on the first lines of every new page. Touching the pages of
 /// the next group of eight rows before the kernel runs on the current one
 /// sends those first misses out together and lets the prefetchers stream
-/// the next group's pages while the current group computes (on the
-/// development machine `bgmd bench` timed the step a few per cent faster
-/// with it than without, and than touching the current group's pages). It
-/// reads only; results are unchanged.
+/// the next group's pages while the current group computes (measure it with
+/// `bgmd bench`, `bgmdVersusGmd.gmdPasses.passInStreamingReads`, against
+/// no touching or touching the current group's pages). It reads only;
+/// results are unchanged.
 /// - Returns: the words read folded together, for `_keepTouched` (so the
 ///   loads are not optimised away).
 /// - Complexity: O(8 · width · size of E / 4096) loads.
