@@ -183,25 +183,36 @@ func theorem2Ratio(_ lhs: Double, _ rhs: Double) -> Double {
   return lhs > 0 ? .infinity : 0
 }
 
+/// An evaluation of one Theorem 2 instance (the bound's or the
+/// convergence-vs-gmd one), cached by `Theorem2EvaluationCache`.
+protocol Theorem2Evaluating: Sendable {
+  init(_ instance: Theorem2Instance, threads: Int)
+}
+
+extension Theorem2Evaluation: Theorem2Evaluating {}
+
 /// Evaluations by instance, so the search never re-runs an instance.
-final class Theorem2Cache: @unchecked Sendable {
-  private var store: [Theorem2Instance: Theorem2Evaluation] = [:]
+final class Theorem2EvaluationCache<Evaluation: Theorem2Evaluating>: @unchecked Sendable {
+  private var store: [Theorem2Instance: Evaluation] = [:]
   private let lock = NSLock()
 
-  func evaluate(_ instance: Theorem2Instance, threads: Int) -> Theorem2Evaluation {
+  func evaluate(_ instance: Theorem2Instance, threads: Int) -> Evaluation {
     lock.lock()
     if let m = store[instance] {
       lock.unlock()
       return m
     }
     lock.unlock()
-    let m = Theorem2Evaluation(instance, threads: threads)
+    let m = Evaluation(instance, threads: threads)
     lock.lock()
     store[instance] = m
     lock.unlock()
     return m
   }
 }
+
+/// The bound claims' cache.
+typealias Theorem2Cache = Theorem2EvaluationCache<Theorem2Evaluation>
 
 /// Implementation errors met while sampling (collected across threads).
 final class Theorem2Failures: @unchecked Sendable {

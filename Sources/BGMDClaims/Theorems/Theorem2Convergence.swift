@@ -452,25 +452,10 @@ public struct Theorem2ConvergenceEvaluation: Sendable {
   }
 }
 
-/// Evaluations by instance, so the search never re-runs one.
-final class Theorem2ConvergenceCache: @unchecked Sendable {
-  private var store: [Theorem2Instance: Theorem2ConvergenceEvaluation] = [:]
-  private let lock = NSLock()
+extension Theorem2ConvergenceEvaluation: Theorem2Evaluating {}
 
-  func evaluate(_ instance: Theorem2Instance, threads: Int) -> Theorem2ConvergenceEvaluation {
-    lock.lock()
-    if let m = store[instance] {
-      lock.unlock()
-      return m
-    }
-    lock.unlock()
-    let m = Theorem2ConvergenceEvaluation(instance, threads: threads)
-    lock.lock()
-    store[instance] = m
-    lock.unlock()
-    return m
-  }
-}
+/// The convergence-vs-gmd claims' cache.
+typealias Theorem2ConvergenceCache = Theorem2EvaluationCache<Theorem2ConvergenceEvaluation>
 
 /// The hypotheses of a convergence claim, measured on the worst instance:
 /// γ = 1/(4L) (exact L), ψ < 1/2 (the robust memories' and the GM's
