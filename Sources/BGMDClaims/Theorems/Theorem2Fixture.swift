@@ -37,16 +37,10 @@ extension TheoremBoundClaims {
   /// - Throws: `Theorem2FixtureError` for a malformed input.
   public static func replay(_ fixture: Fixture) throws -> Bool {
     let input = fixture.input
-    func decode<T: Decodable>(_ value: JSONValue?, _ field: String, as type: T.Type) throws -> T {
-      guard let value, let data = try? ClaimCheckJSON.encoder(pretty: false).encode(value),
-        let decoded = try? ClaimCheckJSON.decoder().decode(T.self, from: data)
-      else { throw Theorem2FixtureError(field: field) }
-      return decoded
-    }
-    let instance = try decode(input["instance"], "instance", as: Theorem2Instance.self)
-    let reading = try decode(input["reading"], "reading", as: Assumption1Reading.self)
-    let index = try decode(input["horizonIndex"], "horizonIndex", as: Int.self)
-    let plan = try decode(input["confirmation"]?["plan"], "confirmation.plan", as: SequentialPlan.self)
+    let instance = try theorem2Field(input["instance"], "instance", as: Theorem2Instance.self)
+    let reading = try theorem2Field(input["reading"], "reading", as: Assumption1Reading.self)
+    let index = try theorem2Field(input["horizonIndex"], "horizonIndex", as: Int.self)
+    let plan = try theorem2Field(input["confirmation"]?["plan"], "confirmation.plan", as: SequentialPlan.self)
     guard case .string(let seedText)? = input["confirmation"]?["seed"], let seed = UInt64(seedText) else {
       throw Theorem2FixtureError(field: "confirmation.seed")
     }
@@ -61,4 +55,15 @@ extension TheoremBoundClaims {
     let refutes = failures.isEmpty && result?.decision == .refuted
     return fixture.expect == .refutes ? refutes : !refutes
   }
+}
+
+/// A field of a stored Theorem 1/2 fixture's input, decoded as T (the
+/// bound claims' and the convergence-vs-gmd claims' replays).
+/// - Throws: `Theorem2FixtureError` naming the field when it is missing or
+///   does not decode.
+func theorem2Field<T: Decodable>(_ value: JSONValue?, _ field: String, as type: T.Type) throws -> T {
+  guard let value, let data = try? ClaimCheckJSON.encoder(pretty: false).encode(value),
+    let decoded = try? ClaimCheckJSON.decoder().decode(T.self, from: data)
+  else { throw Theorem2FixtureError(field: field) }
+  return decoded
 }
