@@ -196,14 +196,7 @@ func stepRatio(_ section: JSONValue?) -> Double? {
 
 /// Writes `g` as a `.npy` file (version 1.0, '<f4', shape (b, d)).
 func writeNPY(_ g: Matrix<Float>, path: String) throws {
-  var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(g.rows), \(g.columns)), }"
-  while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-  header += "\n"
-  var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0]
-  let length = header.utf8.count
-  bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
-  bytes += Array(header.utf8)
-  var data = Data(bytes)
+  var data = Data(NPYFormat.header(float32: true, shape: [g.rows, g.columns]))
   g.storage.withUnsafeBufferPointer { p in
     #if _endian(little)
     data.append(UnsafeBufferPointer(start: UnsafeRawPointer(p.baseAddress)?.assumingMemoryBound(to: UInt8.self),

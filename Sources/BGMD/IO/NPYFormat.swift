@@ -139,13 +139,12 @@ public enum NPYFormat {
     return rest[..<end].trimmingCharacters(in: .whitespaces)
   }
 
-  /// A version 1.0 `.npy` file holding `values` as a 1-D array of shape
-  /// (count,), dtype '<f8' or '<f4'.
-  @_specialize(where T == Float)
-  @_specialize(where T == Double)
-  public static func encode<T: BinaryFloatingPoint>(vector values: [T]) -> [UInt8] {
-    let isFloat = T.self == Float.self
-    var header = "{'descr': '\(isFloat ? "<f4" : "<f8")', 'fortran_order': False, 'shape': (\(values.count),), }"
+  /// The preamble and header of a version 1.0 `.npy` file for a C-order
+  /// array of `shape`, dtype '<f4' (`float32`) or '<f8', padded with spaces
+  /// so the data start at a multiple of 64: the bytes before the entries.
+  public static func header(float32: Bool, shape: [Int]) -> [UInt8] {
+    let dimensions = shape.count == 1 ? "\(shape[0])," : shape.map(String.init).joined(separator: ", ")
+    var header = "{'descr': '\(float32 ? "<f4" : "<f8")', 'fortran_order': False, 'shape': (\(dimensions)), }"
     // Pad with spaces so the data starts at a multiple of 64; end with '\n'.
     while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
     header += "\n"
@@ -153,6 +152,16 @@ public enum NPYFormat {
     let length = header.utf8.count
     bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
     bytes += Array(header.utf8)
+    return bytes
+  }
+
+  /// A version 1.0 `.npy` file holding `values` as a 1-D array of shape
+  /// (count,), dtype '<f8' or '<f4'.
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
+  public static func encode<T: BinaryFloatingPoint>(vector values: [T]) -> [UInt8] {
+    let isFloat = T.self == Float.self
+    var bytes = header(float32: isFloat, shape: [values.count])
     let width = isFloat ? 4 : 8
     let start = bytes.count
     // The entries' little-endian bytes written straight into the buffer.

@@ -125,13 +125,7 @@ public struct ConformanceMatrix: Sendable, Hashable, Codable {
   /// The `.npy` bytes (version 1.0, C order, shape (b, d)).
   public var npy: [UInt8] {
     let isFloat = precision == .float32
-    var header = "{'descr': '\(isFloat ? "<f4" : "<f8")', 'fortran_order': False, 'shape': (\(b), \(d)), }"
-    while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-    header += "\n"
-    var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0]
-    let length = header.utf8.count
-    bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
-    bytes += Array(header.utf8)
+    var bytes = NPYFormat.header(float32: isFloat, shape: [b, d])
     bytes.reserveCapacity(bytes.count + b * d * (isFloat ? 4 : 8))
     for row in rows {
       for v in row {

@@ -192,14 +192,7 @@ public enum TheoremBoundClaims {
     var counterexample: CounterexampleReference?
     if verdict == .refuted, let result {
       let fixture = theorem2Fixture(claim: claim, confirmation: confirmation, result: result)
-      var path = "(no fixture store configured)"
-      if ctx.control == nil, let store = ctx.fixtures {
-        let url = try store.write(fixture)
-        path = "fixtures/counterexamples/\(claim)/\(url.lastPathComponent)"
-      } else if ctx.control != nil {
-        path = "(control \(ctx.control ?? ""): not stored)"
-      }
-      counterexample = CounterexampleReference(fixture: path, exact: false, summary: fixture.summary ?? "")
+      counterexample = try storeTheorem2Counterexample(fixture, claim: claim, ctx: ctx)
     }
     let testPhase = try PhaseResult(
       name: "sequential-test", verdict: verdict, cases: result?.samples ?? 0,

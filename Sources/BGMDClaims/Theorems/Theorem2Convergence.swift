@@ -151,14 +151,7 @@ public enum Theorem2ConvergenceClaims {
     var counterexample: CounterexampleReference?
     if verdict == .refuted, let result {
       let fixture = confirmation.fixture(claim: claim, result: result)
-      var path = "(no fixture store configured)"
-      if ctx.control == nil, let store = ctx.fixtures {
-        let url = try store.write(fixture)
-        path = "fixtures/counterexamples/\(claim)/\(url.lastPathComponent)"
-      } else if ctx.control != nil {
-        path = "(control \(ctx.control ?? ""): not stored)"
-      }
-      counterexample = CounterexampleReference(fixture: path, exact: false, summary: fixture.summary ?? "")
+      counterexample = try storeTheorem2Counterexample(fixture, claim: claim, ctx: ctx)
     }
     let testPhase = try PhaseResult(
       name: "sequential-test", verdict: verdict, cases: result?.samples ?? 0,
@@ -263,16 +256,7 @@ public struct Theorem2ConvergenceConfirmation: Sendable {
       }
       return y.value
     }
-    do {
-      let result = try checkExpectation(sample, plan: plan, seed: seed, threads: threads, maxSamples: plan.maxSamples,
-                                        cancellation: cancellation)
-      let found = failures.all
-      return (found.isEmpty ? result : nil, found)
-    } catch {
-      let found = failures.all
-      guard !found.isEmpty else { throw error }
-      return (nil, found)
-    }
+    return try failures.checkExpectation(sample, plan: plan, seed: seed, threads: threads, cancellation: cancellation)
   }
 
   /// The fixture of a confirmed refutation: the instance, the horizon, the

@@ -67,3 +67,19 @@ func theorem2Field<T: Decodable>(_ value: JSONValue?, _ field: String, as type: 
   else { throw Theorem2FixtureError(field: field) }
   return decoded
 }
+
+/// Stores a Theorem 1/2 counterexample in the context's fixture store (not
+/// for a negative control's run) and says where: the reference the claim
+/// record carries.
+func storeTheorem2Counterexample(_ fixture: Fixture, claim: String, ctx: ClaimContext) throws
+  -> CounterexampleReference
+{
+  var path = "(no fixture store configured)"
+  if ctx.control == nil, let store = ctx.fixtures {
+    let url = try store.write(fixture)
+    path = "fixtures/counterexamples/\(claim)/\(url.lastPathComponent)"
+  } else if ctx.control != nil {
+    path = "(control \(ctx.control ?? ""): not stored)"
+  }
+  return CounterexampleReference(fixture: path, exact: false, summary: fixture.summary ?? "")
+}

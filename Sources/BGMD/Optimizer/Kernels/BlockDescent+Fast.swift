@@ -69,15 +69,24 @@ extension BlockDescent {
     return nil
   }
 
-  private func _fastAugment<E: _FusedStepElement>(_: E.Type, _ rows: Matrix<Element>) -> Matrix<Element>? {
-    let source: _AugmentationSource<E>
+  /// What step 1 adds to γG_t, in element type E: m̂_t (every variant
+  /// with one shared vector), M_{t−1} (`per-row`; nil when it is missing)
+  /// or nothing.
+  /// - Precondition: `E.self == Element.self`; the casts only rename the type.
+  private func _augmentationSource<E: _FusedStepElement>(_: E.Type) -> _AugmentationSource<E>? {
     switch configuration.memory {
-    case .averaged, .coordinateMedian, .filteredMean, .normFiltered: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
+    case .averaged, .coordinateMedian, .filteredMean, .normFiltered:
+      return .averaged(unsafeBitCast(averagedMemory, to: [E].self))
     case .perRow:
       guard let memory = rowMemory else { return nil }
-      source = .perRow(unsafeBitCast(memory.storage, to: [E].self))
-    case .none: source = .none
+      return .perRow(unsafeBitCast(memory.storage, to: [E].self))
+    case .none:
+      return Optional.some(.none)
     }
+  }
+
+  private func _fastAugment<E: _FusedStepElement>(_: E.Type, _ rows: Matrix<Element>) -> Matrix<Element>? {
+    guard let source = _augmentationSource(E.self) else { return nil }
     let augmented = E._augmentedRows(
       unsafeBitCast(rows.storage, to: [E].self), rows: batchCount, columns: dimension,
       gamma: unsafeBitCast(configuration.stepSize, to: E.self), source: source)
@@ -94,14 +103,7 @@ extension BlockDescent {
     let b = batchCount, d = dimension
     let gamma = unsafeBitCast(configuration.stepSize, to: E.self)
     let g = unsafeBitCast(rows.storage, to: [E].self)
-    var source: _AugmentationSource<E>
-    switch configuration.memory {
-    case .averaged, .coordinateMedian, .filteredMean, .normFiltered: source = .averaged(unsafeBitCast(averagedMemory, to: [E].self))
-    case .perRow:
-      guard let memory = rowMemory else { return nil }
-      source = .perRow(unsafeBitCast(memory.storage, to: [E].self))
-    case .none: source = .none
-    }
+    guard var source = _augmentationSource(E.self) else { return nil }
 
     var clock = _PhaseClock(enabled: _phaseSeconds != nil)
     var phases = StepPhaseSeconds()

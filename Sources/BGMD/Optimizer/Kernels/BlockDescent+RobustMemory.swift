@@ -105,21 +105,8 @@ func _robustSharedMemory<E: _FusedStepElement>(
   }
   guard filtered else { return center }
   let distances = partials.map { p in _reduceEight([p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]]) }
-  let kept = _keptRows(squaredDistances: distances)
-  var sums = [E](repeating: 0, count: d)
-  g.withUnsafeBufferPointer { gp in
-    memory.withUnsafeBufferPointer { mp in
-      sums.withUnsafeMutableBufferPointer { sp in
-        guard let x = gp.baseAddress, let m = mp.baseAddress, let s = sp.baseAddress else { return }
-        // Every column, in increasing row order; the block is zeroed below
-        // (the generic path sums its zeros there).
-        _sumKeptRows(x, columns: d, gamma: gamma, memory: m, kept: kept, into: s)
-      }
-    }
-  }
-  _divideInPlace(&sums, by: E(approximating: Double(kept.count)))
-  for j in block { sums[j] = 0 }
-  return sums
+  return _keptRowsMemory(g, columns: d, gamma: gamma, memory: memory, block: block,
+                         kept: _keptRows(squaredDistances: distances))
 }
 
 /// m̂_{t+1} for `norm-filtered` on the fast path: the b squared norms
@@ -174,7 +161,19 @@ func _normFilteredMemory<E: _FusedStepElement>(
       }
     }
   } }
-  let kept = _keptRows(squaredDistances: distances)
+  return _keptRowsMemory(g, columns: d, gamma: gamma, memory: memory, block: block,
+                         kept: _keptRows(squaredDistances: distances))
+}
+
+/// The memory of the filtering variants once the kept rows are known: the
+/// mean of the kept augmented rows fl(fl(γ·G[i,·]) + m̂), every column in
+/// increasing row order (`_sumKeptRows`), then 0 on the block — the generic
+/// path's `columnMeans` of the kept residual rows, bit for bit (it sums the
+/// block's zeros there).
+/// - Complexity: one pass over the kept rows of G; O(d).
+func _keptRowsMemory<E: _FusedStepElement>(
+  _ g: [E], columns d: Int, gamma: E, memory: [E], block: [Int], kept: [Int]
+) -> [E] {
   var sums = [E](repeating: 0, count: d)
   g.withUnsafeBufferPointer { gp in
     memory.withUnsafeBufferPointer { mp in
