@@ -189,7 +189,7 @@ func runSampledPhase(_ ctx: ClaimContext, bound: SampledBound, memory: MemoryVar
     tally.record("sampled: the GM certificates' additive accuracy ≤ ε on the test's runs",
                  held: seen.epsilon <= epsilon, detail: "max g(g̃) − lower bound = \(seen.epsilon) > ε = \(epsilon)")
   }
-  let verdict: Verdict = result.decision == .holds ? .holds : result.decision == .refuted ? .refuted : .inconclusive
+  let verdict = Verdict(result.decision)
   let evidence = SampledEvidence(instance: instance, bound: bound.rawValue, xi: xi, sigma2: sigma2, epsilon: epsilon,
                                  rhs: rhs, pilotRuns: pilotRuns, test: result.json, decision: verdict.rawValue)
   var counterexample: CounterexampleReference?

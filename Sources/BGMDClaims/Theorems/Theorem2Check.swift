@@ -232,12 +232,12 @@ final class Theorem2Failures: @unchecked Sendable {
   /// ClaimCheck's planned test on `sample`, whose runs report their
   /// implementation errors here: the result when none was reported, else
   /// nil with the errors (also when the test itself threw after one).
-  func checkExpectation(
+  func plannedTest(
     _ sample: Gen<Double>, plan: SequentialPlan, seed: UInt64, threads: Int, cancellation: CancellationFlag?
   ) throws -> (result: ExpectationResult?, failures: [String]) {
     do {
-      let result = try BGMDClaims.plannedExpectationTest(sample, plan: plan, seed: seed, threads: threads,
-                                                          maxSamples: plan.maxSamples, cancellation: cancellation)
+      let result = try checkExpectation(sample, plan: plan, seed: seed, threads: threads, maxSamples: plan.maxSamples,
+                                        cancellation: cancellation)
       let found = all
       return (found.isEmpty ? result : nil, found)
     } catch {
@@ -289,16 +289,7 @@ public struct Theorem2Confirmation: Sendable {
       }
       return rhs > 0 ? min(lhs / rhs / 2, 1) : (lhs > 0 ? 1 : 0)
     }
-    return try failures.checkExpectation(gen, plan: plan, seed: seed, threads: threads, cancellation: cancellation)
+    return try failures.plannedTest(gen, plan: plan, seed: seed, threads: threads, cancellation: cancellation)
   }
 }
 
-/// ClaimCheck's `checkExpectation`, under a name `Theorem2Failures`' method
-/// of that name does not shadow.
-func plannedExpectationTest(
-  _ sample: Gen<Double>, plan: SequentialPlan, seed: UInt64, threads: Int, maxSamples: Int,
-  cancellation: CancellationFlag?
-) throws -> ExpectationResult {
-  try checkExpectation(sample, plan: plan, seed: seed, threads: threads, maxSamples: maxSamples,
-                       cancellation: cancellation)
-}

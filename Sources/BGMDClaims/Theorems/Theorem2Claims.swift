@@ -183,12 +183,7 @@ public enum TheoremBoundClaims {
       plan: try plan.sequential(), seed: PRNG.caseSeed(runSeed: ctx.seed, caseIndex: 1 << 40))
     let (result, failures) = try confirmation.run(problem: e.problem, threads: threads,
                                                   cancellation: ctx.cancellation)
-    var verdict: Verdict
-    switch result?.decision {
-    case .holds?: verdict = .holds
-    case .refuted?: verdict = .refuted
-    default: verdict = .inconclusive
-    }
+    let verdict = Verdict(result?.decision)
     var counterexample: CounterexampleReference?
     if verdict == .refuted, let result {
       let fixture = theorem2Fixture(claim: claim, confirmation: confirmation, result: result)

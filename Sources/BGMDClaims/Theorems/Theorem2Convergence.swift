@@ -142,12 +142,7 @@ public enum Theorem2ConvergenceClaims {
       seed: PRNG.caseSeed(runSeed: ctx.seed, caseIndex: 1 << 40))
     let f = e.factor
     let (result, found) = try confirmation.run(threads: threads, cancellation: ctx.cancellation)
-    var verdict: Verdict
-    switch result?.decision {
-    case .holds?: verdict = .holds
-    case .refuted?: verdict = .refuted
-    default: verdict = .inconclusive
-    }
+    let verdict = Verdict(result?.decision)
     var counterexample: CounterexampleReference?
     if verdict == .refuted, let result {
       let fixture = confirmation.fixture(claim: claim, result: result)
@@ -256,7 +251,7 @@ public struct Theorem2ConvergenceConfirmation: Sendable {
       }
       return y.value
     }
-    return try failures.checkExpectation(sample, plan: plan, seed: seed, threads: threads, cancellation: cancellation)
+    return try failures.plannedTest(sample, plan: plan, seed: seed, threads: threads, cancellation: cancellation)
   }
 
   /// The fixture of a confirmed refutation: the instance, the horizon, the

@@ -10,6 +10,18 @@ public enum ExpectationDecision: String, Sendable, Codable {
   case holds, refuted, inconclusive
 }
 
+extension Verdict {
+  /// The verdict an expectation check's decision gives (`inconclusive` when
+  /// there was none).
+  public init(_ decision: ExpectationDecision?) {
+    switch decision {
+    case .holds?: self = .holds
+    case .refuted?: self = .refuted
+    case .inconclusive?, nil: self = .inconclusive
+    }
+  }
+}
+
 /// Invalid plan parameters or samples.
 public struct SequentialError: Error, Sendable, Equatable, CustomStringConvertible {
   public var reason: String
