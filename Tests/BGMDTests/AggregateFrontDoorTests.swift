@@ -86,9 +86,10 @@ import Testing
     #expect(m.storage.map(\.bitPattern) == special.map(\.bitPattern))
   }
 
-  /// Data of 32 MiB and more are read in two parts side by side: every
-  /// entry lands where it belongs, across the split, and a file cut short
-  /// in the second part is still a located error.
+  /// Data of 32 MiB and more are read in two parts side by side, into pages
+  /// advised to be huge (`_adviseHugePages`): every entry lands where it
+  /// belongs, across the split and the 2 MiB page edges, and a file cut
+  /// short in the second part is still a located error.
   @Test func largeFilesReadInPartsGiveTheSameMatrix() throws {
     let b = 3, d = (36 << 20) / 12 + 5
     let values = (0..<(b * d)).map { Float(bitPattern: UInt32(truncatingIfNeeded: $0 &* 2_654_435_761) & 0x7F7F_FFFF) }

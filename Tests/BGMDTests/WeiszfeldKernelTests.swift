@@ -38,18 +38,18 @@ import Testing
     var n: Int
     var d: Int
     var beta: [Double]
-    var z: [Double]
+    var z: [E]
     var mean: [Double]
   }
 
-  /// Random rows in [−1, 1], β with some zeros (always β₀ > 0), z
-  /// representable in E, x̄ arbitrary.
+  /// Random rows in [−1, 1], β with some zeros (always β₀ > 0), z in E,
+  /// x̄ arbitrary.
   func makeCase<E: _StreamedElement>(_ type: E.Type, n: Int, d: Int, rng: inout Xoshiro256) -> Case<E> {
     let x = (0..<(n * d)).map { _ in E(2 * rng.uniformDouble() - 1) }
     var beta = (0..<n).map { _ in 0.1 + rng.uniformDouble() }
     // Rows with β = 0 (at data points, or of weight 0), but keep one positive.
     for i in 0..<n where i > 0 && rng.bernoulli(0.2) { beta[i] = 0 }
-    let z = (0..<d).map { _ in Double(E(0.2 * rng.uniformDouble() - 0.1)) }
+    let z = (0..<d).map { _ in E(0.2 * rng.uniformDouble() - 0.1) }
     let mean = (0..<d).map { _ in 0.2 * rng.uniformDouble() - 0.1 }
     return Case(x: x, n: n, d: d, beta: beta, z: z, mean: mean)
   }
@@ -57,7 +57,7 @@ import Testing
   func check<E: _StreamedElement>(_ c: Case<E>, scale: Double) {
     let n = c.n, d = c.d
     let betaSum = c.beta.reduce(0, +)
-    var next = [Double](repeating: 0, count: d), unfusedNext = next
+    var next = [E](repeating: 0, count: d), unfusedNext = next
     var chunk = [Double](repeating: 0, count: _weiszfeldChunkColumns)
     var rn = [Double](repeating: -1, count: n)
     var distances = [Double](repeating: 0, count: n)
@@ -75,11 +75,11 @@ import Testing
     }
     // T̃ is the row-order sum, bit for bit.
     let factor = scale / betaSum
-    var expectedNext = [Double](repeating: 0, count: d)
+    var expectedNext = [E](repeating: 0, count: d)
     for j in 0..<d {
       var acc = 0.0
       for i in 0..<n where c.beta[i] > 0 { acc = acc + c.beta[i] * Double(c.x[i * d + j]) }
-      expectedNext[j] = Double(E(acc * factor))
+      expectedNext[j] = E(acc * factor)
     }
     #expect(next == expectedNext, "n = \(n), d = \(d)")
     #expect(unfusedNext == expectedNext, "n = \(n), d = \(d)")
@@ -90,7 +90,7 @@ import Testing
     #expect(rn == distances, "n = \(n), d = \(d)")
     for i in 0..<n {
       let squares = (0..<d).map { j -> Double in
-        let u = next[j] - Double(c.x[i * d + j]) * scale
+        let u = Double(next[j]) - Double(c.x[i * d + j]) * scale
         return u * u
       }
       let reference = compensatedSum(squares)
@@ -101,9 +101,9 @@ import Testing
     for j in 0..<d {
       var acc = 0.0
       for i in 0..<n where c.beta[i] > 0 { acc = acc + c.beta[i] * Double(c.x[i * d + j]) }
-      let r = betaSum * (acc * factor - c.z[j])
+      let r = betaSum * (acc * factor - Double(c.z[j]))
       rSquares.append(r * r)
-      rDots.append(r * (c.z[j] - c.mean[j]))
+      rDots.append(r * (Double(c.z[j]) - c.mean[j]))
     }
     let rNorm = compensatedSum(rSquares), rDot = compensatedSum(rDots)
     #expect(withinSumError(fusedTerms.rNormSquared, rNorm, count: d, magnitude: rNorm))
@@ -137,7 +137,8 @@ import Testing
       for d in Self.columnCounts {
         let c = makeCase(Float.self, n: n, d: d, rng: &rng)
         let weights = (0..<n).map { i in i > 0 && rng.bernoulli(0.2) ? 0 : 0.5 + rng.uniformDouble() }
-        var z = [Double](repeating: 0, count: d), mean = z, separateMean = z
+        var z = [Float](repeating: 0, count: d)
+        var mean = [Double](repeating: 0, count: d), separateMean = mean
         var rSquared = [Double](repeating: 0, count: n), distances = rSquared
         c.x.withUnsafeBufferPointer { xp in
           guard let base = xp.baseAddress else { return }
@@ -147,7 +148,7 @@ import Testing
           z.withUnsafeBufferPointer { data.squaredDistances(to: $0.baseAddress.unsafelyUnwrapped, into: &distances) }
         }
         let median = coordinateMedian(try Matrix(rows: n, columns: d, storage: c.x))
-        #expect(z == median.map { Double($0) }, "n = \(n), d = \(d)")
+        #expect(z == median, "n = \(n), d = \(d)")
         #expect(rSquared == distances, "n = \(n), d = \(d)")
         #expect(mean == separateMean, "n = \(n), d = \(d)")
         let total = weights.reduce(0, +)

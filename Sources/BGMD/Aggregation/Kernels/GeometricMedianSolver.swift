@@ -9,7 +9,7 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   let rule = "geometric-median"
   let d = x.columns
   if let run = _solveWithFusedScan(x, weights: weights, options: options) {
-    return GeometricMedianSolution(point: run.z.map { E($0) }, certificate: run.certificate, excludedRows: [],
+    return GeometricMedianSolution(point: run.z, certificate: run.certificate, excludedRows: [],
                                    matrixPasses: run.passes)
   }
   // The fused attempt read (up to) one pass before it gave up; the scan is
@@ -62,20 +62,22 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
   // inside the range where squares are exact enough.)
   let scale = largest > 0x1p400 || largest < 0x1p-400 ? _powerOfTwoScale(largest: largest) : 1
   let coincidence = _coincidenceRadii(E.self, columns: d, largest: largest, rowLargest: keptLargest)
-  let run: _WeiszfeldRun
   if scale == 1 {
     // The start (coordinate median), the weighted mean and the first
     // distances come from one fused pass inside the loop.
-    let outcome = kept.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
+    let outcome = kept.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun<E>? in
       // d > 0 and kept.rows > 0, so the storage is not empty.
       guard let base = p.baseAddress else { return nil }
       let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: 1)
       return _weiszfeld(data, weights: keptWeights, start: .coordinateMedian, options: options,
                         coincidence: coincidence, rowMagnitudes: keptLargest)
     }
-    guard let outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
-    run = outcome
-  } else {
+    guard let run = outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
+    // The iterates are elements already: the point is the one certified.
+    return GeometricMedianSolution(point: run.z, certificate: run.certificate, excludedRows: excluded,
+                                   matrixPasses: passes + run.passes)
+  }
+  do {
     // The rows times the scale, as a copy in Double: every sum of the run
     // (weighted mean, Σ βᵢxᵢ, distances) is then taken on entries in
     // [2⁻⁵¹, 2) in magnitude, where it neither overflows (entries near
@@ -84,21 +86,20 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
     // inside [2⁻¹⁴⁹, 2¹²⁸].
     let scaled = Matrix<Double>(_unchecked: kept.rows, d, kept.storage.map { Double($0) * scale })
     passes += 1  // the scaled copy's pass
-    let outcome = scaled.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
+    let outcome = scaled.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun<Double>? in
       guard let base = p.baseAddress else { return nil }
       let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: 1)
       return _weiszfeld(data, weights: keptWeights, start: .coordinateMedian, options: options,
                         coincidence: coincidence.map { $0 * scale }, rowMagnitudes: keptLargest.map { $0 * scale })
     }
-    guard let outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
-    run = outcome
+    guard let run = outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
+    let point: [E] = _unscaledPoint(run.z, scale: scale)
+    let exact = zip(point, run.z).allSatisfy { Double($0) * scale == $1 }
+    return GeometricMedianSolution(
+      point: point, certificate: _unscaledCertificate(
+        run, scale: scale, pointRounded: !exact, totalWeight: totalWeight, d: d, requested: options.epsilon),
+      excludedRows: excluded, matrixPasses: passes + run.passes)
   }
-  let point: [E] = _unscaledPoint(run.z, scale: scale)
-  let exact = zip(point, run.z).allSatisfy { Double($0) * scale == $1 }
-  return GeometricMedianSolution(
-    point: point, certificate: _unscaledCertificate(
-      run, scale: scale, pointRounded: !exact, totalWeight: totalWeight, d: d, requested: options.epsilon),
-    excludedRows: excluded, matrixPasses: passes + run.passes)
 }
 
 /// The run's point in the rows' units, in the element type: z / scale
@@ -121,7 +122,7 @@ func _unscaledPoint<E: BinaryFloatingPoint>(_ z: [Double], scale: Double) -> [E]
 /// same in both.
 /// - Complexity: O(1).
 func _unscaledCertificate(
-  _ run: _WeiszfeldRun, scale: Double, pointRounded: Bool, totalWeight: Double, d: Int, requested: Double
+  _ run: _WeiszfeldRun<Double>, scale: Double, pointRounded: Bool, totalWeight: Double, d: Int, requested: Double
 )
   -> GeometricMedianCertificate
 {
@@ -156,15 +157,15 @@ func _unscaledCertificate(
 /// - Complexity: that of the solve; one pass over x for the start.
 func _solveWithFusedScan<E: Scalar & _StreamedElement>(
   _ x: Matrix<E>, weights: [Double], options: GeometricMedianOptions
-) -> _WeiszfeldRun? {
+) -> _WeiszfeldRun<E>? {
   let n = x.rows, d = x.columns
   let totalWeight = weights.reduce(0, +)
   guard n > 0, d > 0, totalWeight > 0, totalWeight.isFinite else { return nil }
-  return x.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun? in
+  return x.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun<E>? in
     guard let base = p.baseAddress else { return nil }
     let data = _WeiszfeldData(x: base, n: n, d: d, scale: 1)
     var scan = _RowScan<E>(rows: n)
-    var z = [Double](repeating: 0, count: d), mean = [Double](repeating: 0, count: d)
+    var z = [E](repeating: 0, count: d), mean = [Double](repeating: 0, count: d)
     var rSquared = [Double](repeating: 0, count: n)
     let completed = z.withUnsafeMutableBufferPointer { zp in
       mean.withUnsafeMutableBufferPointer { mp in
@@ -200,29 +201,28 @@ func _coincidenceRadii<E: BinaryFloatingPoint>(
   return rowLargest.map { max(1e-12 * largest, rounding * $0) }
 }
 
-/// Where the loop starts (scaled units).
-enum _WeiszfeldStart {
+/// Where the loop starts (scaled units). The iterates are elements of the
+/// rows' type E (each is rounded to E), so they are kept as E: half the
+/// memory of doubles for Float rows, read back exactly.
+enum _WeiszfeldStart<E: _StreamedElement> {
   /// The coordinate median, with the weighted mean and the first distances,
   /// from the fused start pass. Scale 1 only.
   case coordinateMedian
-  /// A given point; the weighted mean and the distances get passes of their
-  /// own.
-  case point([Double])
   /// The start pass already run: the point, the weighted mean and the
   /// squared distances.
-  case computed(z: [Double], mean: [Double], rSquared: [Double])
+  case computed(z: [E], mean: [Double], rSquared: [Double])
 }
 
 /// The outcome of the loop, in scaled units.
-struct _WeiszfeldRun {
-  var z: [Double]
+struct _WeiszfeldRun<E: _StreamedElement> {
+  var z: [E]
   var objective: Double
   var lowerBound: Double
   var epsilon: Double
   var iterations: Int
   var converged: Bool
   /// Passes over the n × d data the loop made, its start included: one
-  /// for the start (three for `.point`: mean and distances), one per
+  /// for the start, one per
   /// Weiszfeld step (`weiszfeldStep`, the final certifying one included),
   /// one more per Vardi–Zhang step (the distances recomputed).
   var passes: Int
@@ -249,9 +249,9 @@ func _relativeGap(_ objective: Double, _ lowerBound: Double) -> Double {
 @_specialize(where E == Float)
 @_specialize(where E == Double)
 func _weiszfeld<E: _StreamedElement>(
-  _ data: _WeiszfeldData<E>, weights: [Double], start: consuming _WeiszfeldStart, options: GeometricMedianOptions,
+  _ data: _WeiszfeldData<E>, weights: [Double], start: consuming _WeiszfeldStart<E>, options: GeometricMedianOptions,
   coincidence: [Double], rowMagnitudes: [Double]
-) -> _WeiszfeldRun {
+) -> _WeiszfeldRun<E> {
   let n = data.n, d = data.d
   let totalWeight = weights.reduce(0, +)
   // ‖xᵢ‖ ≤ √d·max_j|xᵢⱼ| (rounded up), for the rounding bounds of the
@@ -263,12 +263,12 @@ func _weiszfeld<E: _StreamedElement>(
   // A proven upper bound on g(z) from the computed ĝ (`_objectiveUpperBound`);
   // ĝ = 0 is exact only when z is every row with positive weight, checked
   // entry by entry (squares of tiny differences can underflow to 0).
-  func objectiveBound(_ objective: Double, _ z: [Double]) -> Double {
+  func objectiveBound(_ objective: Double, _ z: [E]) -> Double {
     if objective == 0 {
       var equal = true
       for i in 0..<n where weights[i] > 0 && equal {
         let row = data.row(i)
-        for t in 0..<d where Double(row[t]) * data.scale != z[t] {
+        for t in 0..<d where Double(row[t]) * data.scale != Double(z[t]) {
           equal = false
           break
         }
@@ -277,34 +277,27 @@ func _weiszfeld<E: _StreamedElement>(
     }
     return _objectiveUpperBound(objective, n: n, d: d, totalWeight: totalWeight)
   }
-  var z: [Double], mean: [Double], rSquared: [Double]
+  var z: [E], mean: [Double], rSquared: [Double]
   // The start's arrays are taken over, not shared: the loop writes into z's
   // storage (after a swap), which would otherwise be copied first.
   var passes = 1
   switch consume start {
   case .coordinateMedian:
-    z = [Double](repeating: 0, count: d)
+    z = [E](repeating: 0, count: d)
     mean = [Double](repeating: 0, count: d)
     rSquared = [Double](repeating: 0, count: n)
-    z.withUnsafeMutableBufferPointer { zp in
+    _ = z.withUnsafeMutableBufferPointer { zp in
       mean.withUnsafeMutableBufferPointer { mp in
         data.startPass(weights: weights, z: zp.baseAddress.unsafelyUnwrapped, mean: mp.baseAddress.unsafelyUnwrapped,
                        rSquared: &rSquared)
       }
     }
-  case .point(let point):
-    passes = 2
-    z = point
-    mean = [Double](repeating: 0, count: d)
-    rSquared = [Double](repeating: 0, count: n)
-    mean.withUnsafeMutableBufferPointer { data.weightedMean(weights, into: $0.baseAddress.unsafelyUnwrapped) }
-    z.withUnsafeBufferPointer { data.squaredDistances(to: $0.baseAddress.unsafelyUnwrapped, into: &rSquared) }
   case .computed(let point, let weightedMean, let distances):
     z = point
     mean = weightedMean
     rSquared = distances
   }
-  var next = [Double](repeating: 0, count: d)
+  var next = [E](repeating: 0, count: d)
   var chunk = [Double](repeating: 0, count: _weiszfeldChunkColumns)
   var nextSquared = [Double](repeating: 0, count: n)
   var beta = [Double](repeating: 0, count: n)
@@ -357,8 +350,9 @@ func _weiszfeld<E: _StreamedElement>(
     for i in 0..<n where beta[i] > 0 { betaRowNorms += beta[i] * rowNorms[i] }
     var zSquared = 0.0, offsetSquared = 0.0
     for j in 0..<d {
-      zSquared += z[j] * z[j]
-      let o = z[j] - mean[j]
+      let zj = Double(z[j])
+      zSquared += zj * zj
+      let o = zj - mean[j]
       offsetSquared += o * o
     }
     let lower = _rigorousLowerBound(
@@ -379,7 +373,7 @@ func _weiszfeld<E: _StreamedElement>(
       passes += 1
       // Vardi–Zhang: z⁺ = (1 − λ) T̃(z) + λ z with λ = η / ‖R‖ < 1.
       let lambda = eta / rNorm
-      for j in 0..<d { next[j] = Double(E((1 - lambda) * next[j] + lambda * z[j])) }
+      for j in 0..<d { next[j] = E((1 - lambda) * Double(next[j]) + lambda * Double(z[j])) }
       next.withUnsafeBufferPointer { data.squaredDistances(to: $0.baseAddress.unsafelyUnwrapped, into: &nextSquared) }
     }
     var nextObjective = 0.0

@@ -8,6 +8,9 @@ protocol _StreamedElement: BinaryFloatingPoint {
   /// Each lane rounded to the nearest element (ties to even), as doubles:
   /// Double(Self(v[l])) lane by lane.
   static func rounded4(_ v: SIMD4<Double>) -> SIMD4<Double>
+  /// Stores the four lanes, each exactly an element (as `rounded4`
+  /// returns them), as elements index…index+3 of `base`.
+  static func store4(_ v: SIMD4<Double>, _ base: UnsafeMutableRawPointer, _ index: Int)
 }
 
 extension Float: _StreamedElement {
@@ -18,6 +21,9 @@ extension Float: _StreamedElement {
   @inline(__always) static func rounded4(_ v: SIMD4<Double>) -> SIMD4<Double> {
     SIMD4<Double>(SIMD4<Float>(v))
   }
+  @inline(__always) static func store4(_ v: SIMD4<Double>, _ base: UnsafeMutableRawPointer, _ index: Int) {
+    base.storeBytes(of: SIMD4<Float>(v), toByteOffset: index &* 4, as: SIMD4<Float>.self)
+  }
 }
 
 extension Double: _StreamedElement {
@@ -26,6 +32,9 @@ extension Double: _StreamedElement {
     base.loadUnaligned(fromByteOffset: index &* 8, as: SIMD4<Double>.self)
   }
   @inline(__always) static func rounded4(_ v: SIMD4<Double>) -> SIMD4<Double> { v }
+  @inline(__always) static func store4(_ v: SIMD4<Double>, _ base: UnsafeMutableRawPointer, _ index: Int) {
+    base.storeBytes(of: v, toByteOffset: index &* 8, as: SIMD4<Double>.self)
+  }
 }
 
 /// Columns per chunk of the Weiszfeld passes. A chunk of n = 32 Float rows
@@ -54,8 +63,9 @@ struct _WeiszfeldData<E: _StreamedElement> {
   @inline(__always)
   func row(_ i: Int) -> UnsafePointer<E> { x + i &* d }
 
-  /// sums[i] ← Σ_t (z[t] − s·xᵢ[t])² over one chunk [start, start + width)
-  /// for the rows `rows` (pointers to their first entries) and adds it.
+  /// sums[i] ← Σ_t (z[t − start] − s·xᵢ[t])² over one chunk
+  /// [start, start + width) for the rows `rows` (pointers to their first
+  /// entries) and adds it; `z` holds the point on the chunk only.
   @inline(__always)
   func addSquaredDistances<S: _EntryScaling>(
     _ rows: UnsafePointer<UnsafePointer<E>>, count: Int, start: Int, width: Int,
@@ -63,18 +73,19 @@ struct _WeiszfeldData<E: _StreamedElement> {
   ) {
     var k = 0
     while k &+ 8 <= count {
-      _squaredDistancesEightRows(rows + k, offset: start, z + start, width, scaling, into: sums + k)
+      _squaredDistancesEightRows(rows + k, offset: start, z, width, scaling, into: sums + k)
       k &+= 8
     }
     while k < count {
-      sums[k] = sums[k] + _squaredDistanceRow(rows[k] + start, z + start, width, scaling)
+      sums[k] = sums[k] + _squaredDistanceRow(rows[k] + start, z, width, scaling)
       k &+= 1
     }
   }
 
-  /// rSquared[i] = ‖z − scale·xᵢ‖², one pass over x in column chunks.
+  /// rSquared[i] = ‖z − scale·xᵢ‖², one pass over x in column chunks (z
+  /// widened to Double a chunk at a time).
   /// - Complexity: O(n·d).
-  func squaredDistances(to z: UnsafePointer<Double>, into rSquared: inout [Double]) {
+  func squaredDistances(to z: UnsafePointer<E>, into rSquared: inout [Double]) {
     if scale == 1 {
       squaredDistances(to: z, into: &rSquared, _Unscaled())
     } else {
@@ -83,17 +94,21 @@ struct _WeiszfeldData<E: _StreamedElement> {
   }
 
   /// `squaredDistances(to:into:)` with the scaling given as a type.
-  func squaredDistances<S: _EntryScaling>(to z: UnsafePointer<Double>, into rSquared: inout [Double], _ scaling: S) {
+  func squaredDistances<S: _EntryScaling>(to z: UnsafePointer<E>, into rSquared: inout [Double], _ scaling: S) {
     let rows = (0..<n).map { row($0) }
     for i in 0..<n { rSquared[i] = 0 }
+    var point = [Double](repeating: 0, count: min(_weiszfeldChunkColumns, d))
     rows.withUnsafeBufferPointer { rp in
       rSquared.withUnsafeMutableBufferPointer { sp in
-        guard let r = rp.baseAddress, let sums = sp.baseAddress else { return }
-        var start = 0
-        while start < d {
-          let width = min(_weiszfeldChunkColumns, d &- start)
-          addSquaredDistances(r, count: n, start: start, width: width, z, scaling, into: sums)
-          start &+= width
+        point.withUnsafeMutableBufferPointer { pp in
+          guard let r = rp.baseAddress, let sums = sp.baseAddress, let p = pp.baseAddress else { return }
+          var start = 0
+          while start < d {
+            let width = min(_weiszfeldChunkColumns, d &- start)
+            for t in 0..<width { p[t] = Double(z[start &+ t]) }
+            addSquaredDistances(r, count: n, start: start, width: width, p, scaling, into: sums)
+            start &+= width
+          }
         }
       }
     }
@@ -122,8 +137,8 @@ struct _WeiszfeldData<E: _StreamedElement> {
   ///   βᵢ > 0.
   /// - Complexity: O(n·d), one pass over x.
   func weiszfeldStep(
-    z: UnsafePointer<Double>, beta: [Double], betaSum: Double, weightedMean: UnsafePointer<Double>,
-    next: UnsafeMutablePointer<Double>, chunk: UnsafeMutablePointer<Double>,
+    z: UnsafePointer<E>, beta: [Double], betaSum: Double, weightedMean: UnsafePointer<Double>,
+    next: UnsafeMutablePointer<E>, chunk: UnsafeMutablePointer<Double>,
     nextSquaredDistances: UnsafeMutablePointer<Double>?
   ) -> (rNormSquared: Double, rDotOffset: Double) {
     if scale == 1 {
@@ -139,21 +154,28 @@ struct _WeiszfeldData<E: _StreamedElement> {
   /// One pass over the column chunks that every pass of the run shares:
   /// for each chunk c = [start, start + width), Σᵢ wᵢxᵢ over the rows with
   /// wᵢ > 0 is added (in row order) to `accumulator(start, width)`, then
-  /// `finish(start, width)` runs (it may read the chunk's entries, now in
-  /// cache, and must fill `point` on the chunk; returning false stops the
-  /// pass there, leaving the distances incomplete). When `distances` is given,
-  /// distances[i] = Σ_t (point[t] − s·xᵢ[t])² for every row: chunk c − 1's
-  /// distances are computed in the same loop as chunk c's sums
-  /// (`_fusedEightRows`, eight rows with wᵢ > 0 at a time), the rest row by
-  /// row, so each chunk is read once from memory and once from cache.
+  /// `finish(start, width, point)` runs (it may read the chunk's entries, now
+  /// in cache, and must fill point[0..<width] with the point on the chunk, as
+  /// doubles; returning false stops the pass there, leaving the distances
+  /// incomplete). The point lives in two chunk-sized buffers, the chunk's and
+  /// the one before's, so the caller can keep the whole point in the element
+  /// type. When `distances` is given, distances[i] = Σ_t (point[t] − s·xᵢ[t])²
+  /// for every row: chunk c − 1's distances are computed in the same loop as
+  /// chunk c's sums (`_fusedEightRows`, eight rows with wᵢ > 0 at a time), the
+  /// rest row by row, so each chunk is read once from memory and once from
+  /// cache.
   /// - Complexity: O(n·d) plus the work of `finish`; one pass over x.
   @inline(__always)
   func chunkedPass<S: _EntryScaling>(
     weights: [Double], accumulator: (Int, Int) -> UnsafeMutablePointer<Double>,
-    point: UnsafePointer<Double>, distances: UnsafeMutablePointer<Double>?, _ scaling: S,
-    finish: (Int, Int) -> Bool
+    distances: UnsafeMutablePointer<Double>?, _ scaling: S,
+    finish: (Int, Int, UnsafeMutablePointer<Double>) -> Bool
   ) {
     let W = _weiszfeldChunkColumns
+    // The point on the chunk being finished and on the one before it.
+    let pointBuffer = UnsafeMutablePointer<Double>.allocate(capacity: 2 &* W)
+    pointBuffer.initialize(repeating: 0, count: 2 &* W)
+    defer { pointBuffer.deallocate() }
     let (active, activeWeights) = positiveRows(weights)
     let activeCount = active.count
     // The rows whose distances the fused kernel computes (the rows with
@@ -179,7 +201,9 @@ struct _WeiszfeldData<E: _StreamedElement> {
               let others = op.baseAddress, fused = fp.baseAddress, otherS = osp.baseAddress
               // Chunk [from, from + width)'s distances for the rows not done
               // by the fused kernel (all of them when `unfused`).
-              func remainingDistances(_ from: Int, _ width: Int, unfused: Bool) {
+              func remainingDistances(
+                _ from: Int, _ width: Int, _ point: UnsafeMutablePointer<Double>, unfused: Bool
+              ) {
                 if unfused, let rows, let sums = fused {
                   addSquaredDistances(rows, count: fusedCount, start: from, width: width, point, scaling, into: sums)
                 }
@@ -188,6 +212,8 @@ struct _WeiszfeldData<E: _StreamedElement> {
                                       into: otherS)
                 }
               }
+              // The point on the previous chunk and on the current one.
+              var previousPoint = pointBuffer, currentPoint = pointBuffer + W
               var previous = -1
               var touched: UInt32 = 0
               defer { _keepTouched(touched) }
@@ -207,7 +233,7 @@ struct _WeiszfeldData<E: _StreamedElement> {
                     } else if start &+ 2 &* W <= d {
                       touched ^= _touchPages(rows, offset: start &+ W, W)
                     }
-                    _fusedEightRows(rows + k, w + k, offset: previous, acc, point + previous, W, scaling,
+                    _fusedEightRows(rows + k, w + k, offset: previous, acc, previousPoint, W, scaling,
                                     into: sums + k)
                     k &+= 8
                   }
@@ -215,12 +241,13 @@ struct _WeiszfeldData<E: _StreamedElement> {
                 if let rows, let w {
                   _accumulateRows(rows + k, w + k, count: activeCount &- k, offset: start, acc, width)
                 }
-                if previous >= 0 { remainingDistances(previous, start &- previous, unfused: k == 0) }
-                if !finish(start, width) { return }
+                if previous >= 0 { remainingDistances(previous, start &- previous, previousPoint, unfused: k == 0) }
+                if !finish(start, width, currentPoint) { return }
+                swap(&previousPoint, &currentPoint)
                 previous = start
                 start &+= width
               }
-              if previous >= 0 { remainingDistances(previous, d &- previous, unfused: true) }
+              if previous >= 0 { remainingDistances(previous, d &- previous, previousPoint, unfused: true) }
             }
           }
         }
@@ -234,8 +261,8 @@ struct _WeiszfeldData<E: _StreamedElement> {
 
   /// `weiszfeldStep` with the scaling given as a type.
   func weiszfeldStep<S: _EntryScaling>(
-    z: UnsafePointer<Double>, beta: [Double], betaSum: Double, weightedMean: UnsafePointer<Double>,
-    next: UnsafeMutablePointer<Double>, chunk: UnsafeMutablePointer<Double>,
+    z: UnsafePointer<E>, beta: [Double], betaSum: Double, weightedMean: UnsafePointer<Double>,
+    next: UnsafeMutablePointer<E>, chunk: UnsafeMutablePointer<Double>,
     nextSquaredDistances: UnsafeMutablePointer<Double>?, _ scaling: S
   ) -> (rNormSquared: Double, rDotOffset: Double) {
     let factor = scale / betaSum
@@ -248,31 +275,36 @@ struct _WeiszfeldData<E: _StreamedElement> {
         for t in 0..<width { chunk[t] = 0 }
         return chunk
       },
-      point: UnsafePointer(next), distances: nextSquaredDistances, scaling
-    ) { start, width in
+      distances: nextSquaredDistances, scaling
+    ) { start, width, point in
       // T̃, R and ⟨R, z − x̄⟩ on the chunk.
       let rc = UnsafeRawPointer(chunk), rz = UnsafeRawPointer(z + start)
       let rm = UnsafeRawPointer(weightedMean + start), rn = UnsafeMutableRawPointer(next + start)
+      let rp = UnsafeMutableRawPointer(point)
       var t = 0
       while t &+ 4 <= width {
         let tilde = rc.loadUnaligned(fromByteOffset: t &* 8, as: SIMD4<Double>.self) * factor4
-        let zt = rz.loadUnaligned(fromByteOffset: t &* 8, as: SIMD4<Double>.self)
+        let zt = E.load4(rz, t)
         let mt = rm.loadUnaligned(fromByteOffset: t &* 8, as: SIMD4<Double>.self)
         let r = betaSum4 * (tilde - zt)
         rNorm4 = rNorm4 + r * r
         rDot4 = rDot4 + r * (zt - mt)
-        // The iterate is kept representable in the element type, so the
-        // point returned is exactly the point certified.
-        rn.storeBytes(of: E.rounded4(tilde), toByteOffset: t &* 8, as: SIMD4<Double>.self)
+        // The iterate is kept in the element type, so the point returned
+        // is exactly the point certified.
+        let rounded = E.rounded4(tilde)
+        E.store4(rounded, rn, t)
+        rp.storeBytes(of: rounded, toByteOffset: t &* 8, as: SIMD4<Double>.self)
         t &+= 4
       }
       while t < width {
         let j = start &+ t
         let tilde = chunk[t] * factor
-        let r = betaSum * (tilde - z[j])
+        let zj = Double(z[j])
+        let r = betaSum * (tilde - zj)
         rNormTail = rNormTail + r * r
-        rDotTail = rDotTail + r * (z[j] - weightedMean[j])
-        next[j] = Double(E(tilde))
+        rDotTail = rDotTail + r * (zj - weightedMean[j])
+        next[j] = E(tilde)
+        point[t] = Double(next[j])
         t &+= 1
       }
       return true
@@ -297,7 +329,7 @@ struct _WeiszfeldData<E: _StreamedElement> {
   ///   vector operations for the median network (w lanes); one pass over x.
   @discardableResult
   func startPass(
-    weights: [Double], z: UnsafeMutablePointer<Double>, mean: UnsafeMutablePointer<Double>,
+    weights: [Double], z: UnsafeMutablePointer<E>, mean: UnsafeMutablePointer<Double>,
     rSquared: inout [Double], scan: UnsafeMutablePointer<_RowScan<E>>? = nil
   ) -> Bool {
     let W = _weiszfeldChunkColumns
@@ -316,9 +348,8 @@ struct _WeiszfeldData<E: _StreamedElement> {
             // n ≥ 1, so none is nil.
             guard let out = m.baseAddress, let scratch = v.baseAddress, let sums = sp.baseAddress else { return }
             chunkedPass(
-              weights: weights, accumulator: { start, _ in mean + start }, point: UnsafePointer(z),
-              distances: sums, _Unscaled()
-            ) { start, width in
+              weights: weights, accumulator: { start, _ in mean + start }, distances: sums, _Unscaled()
+            ) { start, width, point in
               if let scan {
                 scan.pointee.add(x, rows: n, stride: d, start: start, width: width)
                 for i in 0..<n where !(scan.pointee.isFinite(i) && scan.pointee.largest(i) <= 0x1p400) {
@@ -340,7 +371,7 @@ struct _WeiszfeldData<E: _StreamedElement> {
                 }
                 t += 1
               }
-              for t in 0..<width { z[start &+ t] = Double(out[t]) }
+              for t in 0..<width { z[start &+ t] = out[t] }
               if n % 2 == 0 {
                 // Finite entries near the top of the element type's range:
                 // the two middle values' sum can overflow although their
@@ -352,9 +383,10 @@ struct _WeiszfeldData<E: _StreamedElement> {
                   let upper = _selectInPlace(c, n / 2)
                   var lower = c[0]
                   for s in 1..<(n / 2) where c[s] > lower { lower = c[s] }
-                  z[start &+ t] = Double(E(Double(lower) / 2 + Double(upper) / 2))
+                  z[start &+ t] = E(Double(lower) / 2 + Double(upper) / 2)
                 }
               }
+              for t in 0..<width { point[t] = Double(z[start &+ t]) }
               return true
             }
           }
