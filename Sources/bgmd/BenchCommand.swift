@@ -212,6 +212,20 @@ func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> 
   let gmdStart = medianSeconds(gmdStartTimes)
   let perPass = gmdIterations > 0 ? (gmd - gmdStart) / Double(gmdIterations) : .nan
   let passes = gmdIterations + 1
+  // The same fused pass on b rows of about 8 chunks (about 4 MiB of Float
+  // entries: in the last-level cache), per entry, scaled to G: what a pass
+  // costs with main memory taken out. The width makes a row's byte stride
+  // the same modulo 4 KiB as G's (d = 1,163,978: 2,856), so that the rows'
+  // entries fall in the cache sets as G's do; the same pass at exactly
+  // 32,768 columns (a stride that is a multiple of 4 KiB: every row in
+  // the same sets) shows what such a width costs.
+  var passRng = Xoshiro256(seed: 7)
+  let cachedColumns = 8 * 4096 + (((d * 4) % 4096) - ((8 * 4096 * 4) % 4096) + 4096) % 4096 / 4
+  let passRepetitions = max(20, 4 * repetitions)
+  let inCachePass = _weiszfeldPassSecondsPerEntry(
+    rows: b, columns: cachedColumns, repetitions: passRepetitions, using: &passRng) * Double(b) * Double(d)
+  let aliasedPass = _weiszfeldPassSecondsPerEntry(
+    rows: b, columns: 8 * 4096, repetitions: passRepetitions, using: &passRng) * Double(b) * Double(d)
   return .object([
     "b": .count(b), "d": .count(d), "k": .count(k), "epsilon": .number(epsilon),
     "bgmd": .string("BlockDescent.step, averaged, successive, record none"),
@@ -257,6 +271,18 @@ func benchStep(_ g: Matrix<Float>, epsilon: Double, repetitions: Int) throws -> 
       "startInStreamingReads": .number((gmdStart - perPass) / read),
       "passesAloneInStreamingReads": .number(Double(passes) * perPass / read),
       "passesAloneAllowTarget": .bool(Double(passes) * perPass / read <= 8),
+      "inCache": .object([
+        "definition": .string(
+          "one fused pass (the Weiszfeld map, the certificate's terms and the next distances) on b rows of `columns` Float entries that stay in the last-level cache (a row stride equal to G's modulo 4 KiB), per entry, times b·d: the pass's cost on G with main memory taken out (median of the repetitions); shareOfPass = that over passSeconds. powerOfTwoColumns: the same at 32,768 columns, whose rows all fall in the same cache sets"),
+        "columns": .count(cachedColumns),
+        "passSeconds": .number(inCachePass),
+        "passInStreamingReads": .number(inCachePass / read),
+        "shareOfPass": .number(inCachePass / perPass),
+        "powerOfTwoColumns": .object([
+          "columns": .count(8 * 4096),
+          "passInStreamingReads": .number(aliasedPass / read),
+        ]),
+      ]),
     ]),
     "robustMemorySteps": .array(robustFields),
     "checksum": .number(Double(sink)),
