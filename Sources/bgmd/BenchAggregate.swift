@@ -270,7 +270,7 @@ func spawnAndMeasure(_ binary: String, _ arguments: [String], peakFile: String? 
     if errno != EINTR { return .failure("wait4: \(String(cString: strerror(errno)))") }
   }
   let elapsed = ContinuousClock.now - start
-  let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+  let seconds = StepTiming.seconds(elapsed)
   // Exited normally with status 0: (status & 0x7f) == 0 and status >> 8 == 0.
   guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
     return .failure("\(binary) \(arguments.joined(separator: " ")) ended with wait status \(status)")

@@ -1,3 +1,4 @@
+import BGMD
 import ClaimCheck
 
 /// The median of a non-empty list of durations in seconds (NaN when empty).
@@ -12,8 +13,7 @@ func medianSeconds(_ values: [Double]) -> Double {
 func timeSeconds(_ body: () throws -> Void) rethrows -> Double {
   let start = ContinuousClock.now
   try body()
-  let elapsed = ContinuousClock.now - start
-  return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+  return StepTiming.seconds(ContinuousClock.now - start)
 }
 
 extension JSONValue {

@@ -77,41 +77,40 @@ func _solveGeometricMedian<E: Scalar & _StreamedElement>(
     return GeometricMedianSolution(point: run.z, certificate: run.certificate, excludedRows: excluded,
                                    matrixPasses: passes + run.passes)
   }
-  do {
-    // The rows times the scale, as a copy in Double: every sum of the run
-    // (weighted mean, Σ βᵢxᵢ, distances) is then taken on entries in
-    // [2⁻⁵¹, 2) in magnitude, where it neither overflows (entries near
-    // 1e308 would) nor loses bits to the subnormal range (entries near
-    // 1e-320 would). Only Double rows get here: a nonzero finite Float is
-    // inside [2⁻¹⁴⁹, 2¹²⁸].
-    let scaled = Matrix<Double>(_unchecked: kept.rows, d, kept.storage.map { Double($0) * scale })
-    passes += 1  // the scaled copy's pass
-    let outcome = scaled.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun<Double>? in
-      guard let base = p.baseAddress else { return nil }
-      let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: 1)
-      return _weiszfeld(data, weights: keptWeights, start: .coordinateMedian, options: options,
-                        coincidence: coincidence.map { $0 * scale }, rowMagnitudes: keptLargest.map { $0 * scale })
-    }
-    guard let run = outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
-    let point: [E] = _unscaledPoint(run.z, scale: scale)
-    let exact = zip(point, run.z).allSatisfy { Double($0) * scale == $1 }
-    return GeometricMedianSolution(
-      point: point, certificate: _unscaledCertificate(
-        run, scale: scale, pointRounded: !exact, totalWeight: totalWeight, d: d, requested: options.epsilon),
-      excludedRows: excluded, matrixPasses: passes + run.passes)
+  // The rows times the scale, as a copy in Double: every sum of the run
+  // (weighted mean, Σ βᵢxᵢ, distances) is then taken on entries in
+  // [2⁻⁵¹, 2) in magnitude, where it neither overflows (entries near
+  // 1e308 would) nor loses bits to the subnormal range (entries near
+  // 1e-320 would). Only Double rows get here: a nonzero finite Float is
+  // inside [2⁻¹⁴⁹, 2¹²⁸].
+  let scaled = Matrix<Double>(_unchecked: kept.rows, d, kept.storage.map { Double($0) * scale })
+  passes += 1  // the scaled copy's pass
+  let outcome = scaled.storage.withUnsafeBufferPointer { p -> _WeiszfeldRun<Double>? in
+    guard let base = p.baseAddress else { return nil }
+    let data = _WeiszfeldData(x: base, n: kept.rows, d: d, scale: 1)
+    return _weiszfeld(data, weights: keptWeights, start: .coordinateMedian, options: options,
+                      coincidence: coincidence.map { $0 * scale }, rowMagnitudes: keptLargest.map { $0 * scale })
   }
+  guard let run = outcome else { preconditionFailure("geometricMedian: empty storage for a non-empty matrix") }
+  let point: [E] = _unscaledPoint(run.z, scale: scale)
+  let exact = zip(point, run.z).allSatisfy { Double($0) * scale == $1 }
+  return GeometricMedianSolution(
+    point: point, certificate: _unscaledCertificate(
+      run, scale: scale, pointRounded: !exact, totalWeight: totalWeight, d: d, requested: options.epsilon),
+    excludedRows: excluded, matrixPasses: passes + run.passes)
 }
 
-/// The run's point in the rows' units, in the element type: z / scale
-/// (exact unless it lands among the subnormals).
+/// The scaled run's point in the rows' units, in the element type:
+/// z / scale (exact unless it lands among the subnormals). A run at scale 1
+/// returns its iterate as the point itself.
 /// - Complexity: O(d).
 func _unscaledPoint<E: BinaryFloatingPoint>(_ z: [Double], scale: Double) -> [E] {
-  if scale == 1 { return z.map { E($0) } }
   let unscale = 1 / scale
   return z.map { E($0 * unscale) }
 }
 
-/// The run's certificate for the point in the rows' units. Dividing by a
+/// The scaled run's certificate for the point in the rows' units (a run at
+/// scale 1 certifies its point as it is: `_WeiszfeldRun.certificate`). Dividing by a
 /// power of two is exact, except that the point can round among the
 /// subnormals (rows near 1e-320; `pointRounded`): ‖p − z/s‖ ≤ √d·2⁻¹⁰⁷⁵,
 /// which adds at most W·√d·2⁻¹⁰⁷⁵·s to the objective in scaled units. Objective and lower
@@ -126,7 +125,6 @@ func _unscaledCertificate(
 )
   -> GeometricMedianCertificate
 {
-  if scale == 1 { return run.certificate }
   var objective = run.objective
   if pointRounded {
     objective = (objective + totalWeight * Double(d).squareRoot() * 0x1p-1074 * scale * 2).nextUp

@@ -35,15 +35,13 @@ public func _weiszfeldPassSecondsPerEntry<R: RandomNumberGenerator>(
                     let nb = np.baseAddress, let cb = cp.baseAddress, let db = dp.baseAddress else { return }
               let data = _WeiszfeldData(x: base, n: n, d: d, scale: 1)
               for repetition in 0...repetitions {
-                let start = ContinuousClock.now
+                var clock = _PhaseClock(enabled: true)
                 let terms = data.weiszfeldStep(
                   z: zb, beta: beta, betaSum: betaSum, weightedMean: mb, next: nb, chunk: cb,
                   nextSquaredDistances: db)
-                let elapsed = ContinuousClock.now - start
+                let elapsed = clock.lap()
                 sink += terms.rNormSquared
-                if repetition > 0 {
-                  seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-                }
+                if repetition > 0 { seconds.append(elapsed) }
               }
             }
           }

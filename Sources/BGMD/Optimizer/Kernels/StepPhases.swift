@@ -39,7 +39,6 @@ struct _PhaseClock {
     guard enabled, let previous = last else { return 0 }
     let now = ContinuousClock.now
     last = now
-    let elapsed = now - previous
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return StepTiming.seconds(now - previous)
   }
 }
